@@ -1,0 +1,1 @@
+"""The anjian services: one package per service, and the suite and CLI that compose them."""

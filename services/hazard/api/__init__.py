@@ -1,0 +1,7 @@
+"""The hazard service's routers, one module per resource."""
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    return []

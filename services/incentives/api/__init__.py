@@ -1,0 +1,7 @@
+"""The incentives service's routers, one module per resource."""
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    return []

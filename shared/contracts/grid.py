@@ -1,0 +1,38 @@
+"""Events of the grid service (topic ``safety.grid.v1``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from shared.contracts import TOPIC_GRID, EventData, event
+
+
+@event
+class FindingRecordedV1(EventData):
+    """A finding of a grid inspection; the hazard service turns it into a hazard."""
+
+    event_type = "grid.finding.recorded.v1"
+    topic = TOPIC_GRID
+    finding_id: str
+    inspection_id: str
+    uscc: str
+    cell_id: str | None = None
+    description: str
+    level: Literal["general", "major"] = "general"
+    major_basis: dict[str, str] | None = None
+    found_at: datetime
+    found_by: str
+
+
+@event
+class ReportFiledV1(EventData):
+    event_type = "grid.report.filed.v1"
+    topic = TOPIC_GRID
+    report_id: str
+    cell_id: str
+    uscc: str | None = None
+    kind: str
+    description: str
+    routed_to: str | None = None
+    filed_at: datetime

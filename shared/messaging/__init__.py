@@ -1,0 +1,1 @@
+"""Events between services: CloudEvents envelope, transactional outbox, inbox, consumers, transports."""

@@ -1,0 +1,1 @@
+"""Identity primitives: JWT verification and issuing, password hashing, partner API keys."""
