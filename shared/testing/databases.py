@@ -48,6 +48,29 @@ async def create_schema(url: str, metadata: MetaData) -> None:
         await engine.dispose()
 
 
+async def _drop_stale_templates(conn: asyncpg.Connection) -> None:
+    """Templates left by test processes that no longer run."""
+    rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'anjian_tmpl_%'")
+    for r in rows:
+        pid = r["datname"].rsplit("_", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            await conn.execute(f'DROP DATABASE IF EXISTS "{r["datname"]}" WITH (FORCE)')
+
+
+async def drop_templates() -> None:
+    """Remove this process's template databases (end of the test session)."""
+    url = test_database_url()
+    if not url or not _templates:
+        return
+    conn = await _admin(url)
+    try:
+        for name in _templates.values():
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+    _templates.clear()
+
+
 class DatabaseFactory:
     """Hands out empty or schema-ready databases and removes them afterwards."""
 
@@ -86,7 +109,9 @@ class DatabaseFactory:
         name = _templates.get(service)
         if name:
             return name
-        name = f"anjian_tmpl_{service}"
+        await _drop_stale_templates(conn)
+        # One template per test process, so parallel test sessions never rebuild each other's.
+        name = f"anjian_tmpl_{service}_{os.getpid()}"
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{name}"')
         await create_schema(make_url(self.pg).set(database=name).render_as_string(hide_password=False), metadata)

@@ -20,6 +20,28 @@ from shared.testing.databases import DatabaseFactory
 TEST_SIGNING_KEY = "test-signing-key-that-is-long-enough-0123456789"
 
 
+def pytest_sessionfinish(session, exitstatus):
+    import asyncio
+
+    from shared.testing.databases import drop_templates
+
+    asyncio.run(drop_templates())
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ANJIAN_TEST_DB_ONLY=1 (CI's PostgreSQL pass) run only the tests that use a database."""
+    import os
+
+    if os.environ.get("ANJIAN_TEST_DB_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if "db_factory" in getattr(item, "fixturenames", ()) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture
 async def db_factory(tmp_path) -> AsyncIterator[DatabaseFactory]:
     factory = DatabaseFactory(tmp_path)
