@@ -1,4 +1,8 @@
-"""Events of the hazard service (topic ``safety.hazard.v1``)."""
+"""Events of the hazard service (topic ``safety.hazard.v1``).
+
+Fields after the ones contract.md lists are additions with defaults, so consumers written against
+the first version keep working.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ class _HazardEvent(EventData):
     hazard_id: str
     uscc: str
     level: Literal["general", "major"]
+    #: The enterprise's location division when the event was written.
+    division_code: str | None = None
 
 
 @event
@@ -21,22 +27,38 @@ class HazardRegisteredV1(_HazardEvent):
     source: str
     description: str
     found_at: datetime
+    found_by: str | None = None
+    major_basis: dict[str, str] | None = None
+    cell_id: str | None = None
+    #: The grid finding the hazard came from, when it came from one.
+    finding_id: str | None = None
 
 
 @event
 class HazardOverdueV1(_HazardEvent):
+    """A hazard passed its deadline unrectified; emitted once per ladder step and deadline.
+
+    ``step`` is ``overdue`` when the deadline passes and ``supervision_letter`` when the letter
+    (督办函) goes out days later; ``operating`` is false only when the work was declared suspended.
+    """
+
     event_type = "hazard.hazard.overdue.v1"
     deadline: date
     overdue_since: datetime
     step: str = "overdue"
     operating: bool = True
+    listed: bool = False
+    #: The escalation ladder the step was taken under (code@version).
+    rule: str | None = None
 
 
 @event
 class HazardClosedV1(_HazardEvent):
     event_type = "hazard.hazard.closed.v1"
     closed_at: datetime
+    #: Closed by the current deadline; null for a hazard fixed on the spot (it had none).
     on_time: bool | None = None
+    deadline: date | None = None
 
 
 @event
@@ -63,4 +85,7 @@ class AccidentRecordedV1(EventData):
     deaths: int
     serious_injuries: int
     direct_loss: str
+    #: State Council Order 493 grade: general, larger, serious or particularly_serious.
     grade: str
+    grading_rule: str | None = None
+    division_code: str | None = None

@@ -10,6 +10,8 @@ from shared.contracts import TOPIC_INCENTIVES, EventData, event
 
 @event
 class MeasureFeedbackReceivedV1(EventData):
+    """A partner agency reported what it did about a pushed measure (联合奖惩 反馈)."""
+
     event_type = "incentives.measure.feedback_received.v1"
     topic = TOPIC_INCENTIVES
     agency_id: str
@@ -21,15 +23,25 @@ class MeasureFeedbackReceivedV1(EventData):
 
 
 @event
-class MeasurePushedV1(EventData):
-    """A measure now applies (or stops applying) to an enterprise, for the agencies of its domain."""
+class MeasureChangedV1(EventData):
+    """A measure now applies to an enterprise (``pushed``) or no longer does (``lifted``).
+
+    One event per measure and enterprise; agencies whose domains include ``domain`` act on it.
+    ``cause`` is the registry event type that changed the standing, ``catalogue`` when the
+    catalogue changed (or a measure's validity began or ended), ``replay`` after a rebuild.
+    """
 
     event_type = "incentives.measure.changed.v1"
     topic = TOPIC_INCENTIVES
     uscc: str
+    name: str | None = None
     measure_code: str
     domain: str
     kind: Literal["incentive", "restriction"]
+    text: str
     change: Literal["pushed", "lifted"]
     cause: str
+    cause_event_id: str | None = None
+    credit_class: Literal["A", "B", "C", "D"] | None = None
+    blacklisted: bool
     changed_at: datetime

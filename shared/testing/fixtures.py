@@ -136,10 +136,9 @@ def auth(settings, role: str, sub: str | None = None, **scope) -> dict[str, str]
 
 
 @asynccontextmanager
-async def running(app) -> AsyncIterator[httpx.AsyncClient]:
-    """Run an app's lifespan and give an HTTP client bound to it."""
+async def running(app, *, raise_app_exceptions: bool = True) -> AsyncIterator[httpx.AsyncClient]:
+    """Run an app's lifespan and give an HTTP client bound to it (bugs raise in the test by default)."""
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://testserver", timeout=60
-        ) as client:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=raise_app_exceptions)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as client:
             yield client

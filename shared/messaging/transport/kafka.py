@@ -195,7 +195,9 @@ class KafkaSubscription:
             fetch_max_wait_ms=self.t.fetch_max_wait_ms,
             session_timeout_ms=self.t.session_timeout_ms,
             heartbeat_interval_ms=self.t.heartbeat_interval_ms,
-            request_timeout_ms=self.t.request_timeout_ms,
+            # JoinGroup blocks for up to the rebalance timeout (the session timeout): a shorter request
+            # timeout would abort every join and the consumer would never get partitions.
+            request_timeout_ms=max(self.t.request_timeout_ms, self.t.session_timeout_ms + 5000),
             max_poll_interval_ms=300_000,
             metadata_max_age_ms=5_000,
         )
