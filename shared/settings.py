@@ -49,7 +49,7 @@ class ServiceSettings(BaseSettings):
     kafka_heartbeat_interval_ms: int = 1000
     kafka_request_timeout_ms: int = 30000
 
-    relay_batch_size: int = 500
+    relay_batch_size: int = 1000
     relay_poll_interval_s: float = 1.0
     relay_lease_s: float = 30.0
     relay_backoff_max_s: float = 30.0

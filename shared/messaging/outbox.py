@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import orjson
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Column,
     Index,
@@ -25,6 +27,8 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    any_,
+    bindparam,
     func,
     select,
     text,
@@ -35,7 +39,7 @@ from shared.clock import Clock, SystemClock
 from shared.db.base import UTCDateTime
 from shared.db.engine import Database
 from shared.logging import get_logger
-from shared.messaging.envelope import CloudEvent, format_time
+from shared.messaging.envelope import CloudEvent
 from shared.messaging.transport.base import Message, PublishRejected, Transport, TransportError
 from shared.metrics import OUTBOX_BACKLOG, OUTBOX_DEAD, OUTBOX_PUBLISHED
 
@@ -47,11 +51,11 @@ MAX_MESSAGE_BYTES = 1_000_000
 
 def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
     """The outbox table on a service's own metadata."""
-    return Table(
+    Table(
         name,
         metadata,
         Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-        Column("event_id", String(64), nullable=False, unique=True),
+        Column("event_id", String(64), nullable=False),
         Column("topic", String(120), nullable=False),
         Column("key", String(120), nullable=True),
         Column("type", String(200), nullable=False),
@@ -59,12 +63,11 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
         Column("subject", String(120), nullable=True),
         Column("time", UTCDateTime(), nullable=False),
         Column("payload", LargeBinary(), nullable=False),
-        Column("extensions", Text(), nullable=True),
+        # The binary-mode CloudEvents headers, encoded once at write time (see encode_headers).
+        Column("headers", LargeBinary(), nullable=False),
         Column("status", String(16), nullable=False, server_default=PENDING),
         Column("attempts", Integer(), nullable=False, server_default="0"),
         Column("available_at", UTCDateTime(), nullable=True),
-        Column("lease_token", String(36), nullable=True),
-        Column("lease_until", UTCDateTime(), nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
         Column("published_at", UTCDateTime(), nullable=True),
         Column("last_error", Text(), nullable=True),
@@ -75,8 +78,20 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        Index(f"ix_{name}_key_id", "key", "id"),
+        Index(f"ix_{name}_event_id", "event_id"),
     )
+    Table(
+        f"{name}_leases",
+        metadata,
+        # A relay's claim: the token guards the rows it names until ``lease_until``. One small row
+        # per batch instead of a write to every claimed row halves the relay's database work.
+        Column("token", String(36), primary_key=True),
+        Column("relay", String(120), nullable=False),
+        Column("ids", Text(), nullable=False),
+        Column("lease_until", UTCDateTime(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+    return metadata.tables[name]
 
 
 def outbox_row(event: CloudEvent, topic: str, key: str | None, now: datetime) -> dict:
@@ -90,34 +105,55 @@ def outbox_row(event: CloudEvent, topic: str, key: str | None, now: datetime) ->
         "subject": event.subject,
         "time": event.time,
         "payload": orjson.dumps(event.data),
-        "extensions": orjson.dumps(event.extensions).decode() if event.extensions else None,
+        "headers": encode_headers(event.binary_headers()),
         "status": PENDING,
         "attempts": 0,
         "created_at": now,
     }
 
 
+def encode_headers(headers: list[tuple[str, bytes]]) -> bytes:
+    """Headers as one blob: name NUL value NUL ... (no CloudEvents attribute contains NUL)."""
+    parts = []
+    for k, v in headers:
+        if b"\0" in v or "\0" in k:
+            raise ValueError(f"header {k} contains NUL")
+        parts += (k.encode(), v)
+    return b"\0".join(parts)
+
+
+_NAMES: dict[bytes, str] = {}
+
+
+def decode_headers(blob: bytes) -> tuple[tuple[str, bytes], ...]:
+    parts = bytes(blob).split(b"\0")
+    if len(parts) % 2:
+        raise ValueError("odd number of header parts")
+    names = _NAMES
+    out = []
+    for i in range(0, len(parts), 2):
+        raw = parts[i]
+        name = names.get(raw)
+        if name is None:
+            name = names.setdefault(raw, raw.decode()) if len(names) < 1000 else raw.decode()
+        out.append((name, parts[i + 1]))
+    return tuple(out)
+
+
 def row_message(row) -> Message:
     """Turn an outbox row into a binary-mode CloudEvents message; raises ``ValueError`` if it cannot."""
-    if not row.type or not row.topic or not row.source:
-        raise ValueError("row lacks type, topic or source")
+    if not row.topic:
+        raise ValueError("row lacks a topic")
     payload = bytes(row.payload)
     if len(payload) > MAX_MESSAGE_BYTES:
         raise ValueError(f"payload of {len(payload)} bytes exceeds {MAX_MESSAGE_BYTES}")
-    orjson.loads(payload)  # a row whose payload is not JSON would poison every consumer
-    ext = orjson.loads(row.extensions) if row.extensions else {}
-    headers = [
-        ("ce_specversion", b"1.0"),
-        ("ce_id", row.event_id.encode()),
-        ("ce_source", row.source.encode()),
-        ("ce_type", row.type.encode()),
-        ("ce_time", format_time(row.time).encode()),
-        ("content-type", b"application/json"),
-    ]
-    if row.subject:
-        headers.append(("ce_subject", row.subject.encode()))
-    headers.extend((f"ce_{k}", str(v).encode()) for k, v in ext.items())
-    return Message(row.topic, row.key.encode() if row.key else None, payload, tuple(headers))
+    if payload[:1] != b"{" or payload[-1:] != b"}":
+        raise ValueError("payload is not a JSON object")
+    headers = decode_headers(row.headers)
+    if not headers or headers[0][0] != "ce_specversion":
+        raise ValueError("headers are not CloudEvents headers")
+    key = row.key
+    return Message(row.topic, key.encode() if key else None, payload, headers)
 
 
 @dataclass
@@ -137,7 +173,7 @@ class OutboxRelay:
         table: Table,
         transport: Transport,
         service: str,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         poll_interval_s: float = 1.0,
         lease_s: float = 30.0,
         backoff_max_s: float = 30.0,
@@ -154,69 +190,134 @@ class OutboxRelay:
         self.clock = clock or SystemClock()
         self._wakeup = asyncio.Event()
         self._failures = 0
+        self.leases = table.metadata.tables[f"{table.name}_leases"].name
         self._lock_key = int.from_bytes(f"outbox:{service}".encode()[:8].ljust(8, b"\0"), "big") & 0x7FFF_FFFF_FFFF_FFFF
 
     def wake(self) -> None:
         """Called after every commit that wrote outbox rows."""
         self._wakeup.set()
 
+    def _ids(self, ids: list[int]):
+        """``id IN (...)``; on PostgreSQL ``id = ANY($1)``, one prepared statement whatever the count."""
+        if self.db.sqlite:
+            return self.t.c.id.in_(ids)
+        return self.t.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger())))
+
     def _retry_delay(self, attempts: int) -> float:
         return min(self.backoff_max_s, 0.05 * 2 ** min(attempts, 20))
 
-    async def _claim(self, token: str) -> list:
-        """Lease the next publishable rows, at most one unbroken run per key, in id order."""
+    @asynccontextmanager
+    async def _raw(self):
+        """A driver connection in a transaction (the relay's hot path skips the ORM layer).
+
+        On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE); on PostgreSQL
+        claims take a transaction-scoped advisory lock, so two relays never split one key's run.
+        """
+        async with self.db.engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            if self.db.sqlite:
+                await raw.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _SqliteQ(raw)
+                except BaseException:
+                    await raw.rollback()
+                    raise
+                await raw.commit()
+            else:
+                async with raw.transaction():
+                    yield _PgQ(raw)
+
+    async def _claim(self, token: str, inflight: frozenset[str] = frozenset()) -> list:
+        """Lease the next publishable rows, at most one unbroken run per key, in id order.
+
+        ``inflight`` are this relay's own batches still being published or settled: their rows are
+        neither taken again nor blocking, because this relay publishes its batches in order. Rows
+        under another relay's live lease, or waiting out a retry delay, block the rest of their key.
+        """
         now = self.clock.now()
-        t = self.t
-        async with self.db.session(write=True) as s:
+        async with self._raw() as q:
             if not self.db.sqlite:
-                # Claims are serialized (they are short) so two relays never split one key's run;
-                # SKIP LOCKED keeps them off rows another transaction is finishing.
-                await s.execute(select(func.pg_advisory_xact_lock(self._lock_key)))
-            stmt = (
-                select(t.c.id, t.c.key, t.c.lease_token, t.c.lease_until, t.c.available_at)
-                .where(t.c.status == PENDING)
-                .order_by(t.c.id)
-                .limit(self.batch_size * 2)
-            )
-            if not self.db.sqlite:
-                stmt = stmt.with_for_update(skip_locked=True)
-            candidates = (await s.execute(stmt)).all()
+                await q.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+            own: set[int] = set()
+            held: set[int] = set()
+            for lease_token, ids, until in await q.leases(self.leases):
+                if lease_token in inflight:
+                    own.update(orjson.loads(ids))
+                elif q.time(until) > now:
+                    held.update(orjson.loads(ids))
+                else:
+                    await q.drop_lease(self.leases, lease_token)  # its relay died: the rows are free again
+            candidates = await q.candidates(self.t.name, self.batch_size * 2 + len(own))
             chosen: list[int] = []
             blocked: set = set()
-            for c in candidates:
-                if c.key in blocked:
+            for c_id, c_key, available_at in candidates:
+                if c_id in own or c_key in blocked:
                     continue
-                leased = c.lease_token is not None and c.lease_until is not None and c.lease_until > now
-                waiting = c.available_at is not None and c.available_at > now
-                if leased or waiting:
-                    blocked.add(c.key)  # an earlier row of this key is in flight or backing off
+                if c_id in held or (available_at is not None and q.time(available_at) > now):
+                    blocked.add(c_key)
                     continue
-                chosen.append(c.id)
+                chosen.append(c_id)
                 if len(chosen) >= self.batch_size:
                     break
             if not chosen:
-                await s.rollback()
                 return []
-            await s.execute(
-                update(t)
-                .where(t.c.id.in_(chosen))
-                .values(lease_token=token, lease_until=now + self.lease, attempts=t.c.attempts + 1)
-            )
-            rows = (await s.execute(select(t).where(t.c.id.in_(chosen)).order_by(t.c.id))).all()
-            await s.commit()
-            return rows
+            rows = await q.lock_rows(self.t.name, chosen)
+            if len(rows) < len(chosen):
+                rows = _keep_runs(rows, chosen, candidates)
+            if rows:
+                await q.add_lease(self.leases, token, self.service, [r.id for r in rows], now + self.lease, now)
+        return rows
 
-    async def _finish(self, ids: list[int], token: str, **values) -> None:
-        if not ids:
-            return
-        t = self.t
-        async with self.db.session(write=True) as s:
-            await s.execute(
-                update(t)
-                .where(and_(t.c.id.in_(ids), t.c.lease_token == token))
-                .values(lease_token=None, lease_until=None, **values)
+    async def _finish(
+        self,
+        ids: list[int],
+        token: str,
+        *,
+        status: str | None = None,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        end_lease: bool = True,
+    ) -> None:
+        """Settle leased rows: published, dead, or handed back (to wait until ``retry_at``)."""
+        async with self._raw() as q:
+            owned = await q.drop_lease(self.leases, token) if end_lease else True
+            if not ids:
+                return
+            if status == PUBLISHED:
+                # Marking what went out as published is true whoever holds the lease now.
+                await q.settle(self.t.name, ids, status=PUBLISHED, now=self.clock.now(), error=None, retry_at=None)
+            elif owned:
+                await q.settle(self.t.name, ids, status=status, now=self.clock.now(), error=error, retry_at=retry_at)
+
+    async def _prepare(self, token: str, rows) -> tuple[list[Message], list[int]]:
+        """Messages for the claimed rows; rows that cannot become one are set aside as dead."""
+        messages, ids = [], []
+        for r in rows:
+            try:
+                messages.append(row_message(r))
+                ids.append(r.id)
+            except (ValueError, TypeError, UnicodeError) as exc:
+                err = f"cannot serialize: {exc}"
+                log.error("outbox row dead-lettered", service=self.service, row=r.id, error=err)
+                await self._finish([r.id], token, status=DEAD, error=err, end_lease=False)
+                OUTBOX_DEAD.labels(self.service).inc()
+        return messages, ids
+
+    async def _settle_failure(self, token: str, ids: list[int], rows, exc: Exception) -> int:
+        """After a failed publish: keep what went out, set aside a refused message, retry the rest later."""
+        if isinstance(exc, PublishRejected):
+            await self._finish(ids[: exc.index], token, status=PUBLISHED, end_lease=False)
+            await self._finish(
+                [ids[exc.index]], token, status=DEAD, error=f"rejected by broker: {exc.reason}", end_lease=False
             )
-            await s.commit()
+            OUTBOX_DEAD.labels(self.service).inc()
+            await self._release(ids[exc.index + 1 :], token, str(exc), rows)
+            OUTBOX_PUBLISHED.labels(self.service).inc(exc.index)
+            return exc.index
+        ok = set(getattr(exc, "succeeded", []) or [])
+        await self._finish([i for n, i in enumerate(ids) if n in ok], token, status=PUBLISHED, end_lease=False)
+        await self._release([i for n, i in enumerate(ids) if n not in ok], token, str(exc), rows)
+        return len(ok)
 
     async def run_once(self) -> int:
         """Publish one batch; returns how many rows were published. Transport errors propagate."""
@@ -224,61 +325,83 @@ class OutboxRelay:
         rows = await self._claim(token)
         if not rows:
             return 0
-        messages, ids, dead = [], [], []
-        for r in rows:
-            try:
-                messages.append(row_message(r))
-                ids.append(r.id)
-            except (ValueError, TypeError, UnicodeError) as exc:
-                dead.append((r.id, f"cannot serialize: {exc}"))
-        for rid, err in dead:
-            log.error("outbox row dead-lettered", service=self.service, row=rid, error=err)
-            await self._finish([rid], token, status=DEAD, last_error=err)
-            OUTBOX_DEAD.labels(self.service).inc()
+        messages, ids = await self._prepare(token, rows)
         try:
             await self.transport.publish(messages)
-        except PublishRejected as exc:
-            # Everything before the refused message went out; the refused one is set aside.
-            await self._finish(ids[: exc.index], token, status=PUBLISHED, published_at=self.clock.now())
-            await self._finish([ids[exc.index]], token, status=DEAD, last_error=f"rejected by broker: {exc.reason}")
-            OUTBOX_DEAD.labels(self.service).inc()
-            await self._release(ids[exc.index + 1 :], token, str(exc), rows)
-            return exc.index
         except TransportError as exc:
-            ok = set(getattr(exc, "succeeded", []) or [])
-            done = [i for n, i in enumerate(ids) if n in ok]
-            await self._finish(done, token, status=PUBLISHED, published_at=self.clock.now())
-            await self._release([i for n, i in enumerate(ids) if n not in ok], token, str(exc), rows)
+            n = await self._settle_failure(token, ids, rows, exc)
+            if isinstance(exc, PublishRejected):
+                return n
             raise
-        await self._finish(ids, token, status=PUBLISHED, published_at=self.clock.now())
+        await self._finish(ids, token, status=PUBLISHED)
         OUTBOX_PUBLISHED.labels(self.service).inc(len(ids))
         return len(ids)
 
     async def _release(self, ids: list[int], token: str, error: str, rows) -> None:
-        """Give rows back after a transport error, each waiting a growing delay."""
-        if not ids:
-            return
-        attempts = max((r.attempts for r in rows), default=1)
+        """Give rows back after a transport error, each waiting a growing delay; ends the lease."""
+        attempts = max((r.attempts for r in rows), default=0) + 1
         await self._finish(
-            ids,
-            token,
-            last_error=error[:2000],
-            available_at=self.clock.now() + timedelta(seconds=self._retry_delay(attempts)),
+            ids, token, error=error[:2000], retry_at=self.clock.now() + timedelta(seconds=self._retry_delay(attempts))
         )
+
+    async def _pump(self) -> int:
+        """Publish everything publishable now, claiming the next batch while the current one is sent.
+
+        Batches are published strictly one after another (per-key order holds); only the database
+        work - claiming the next batch, settling the previous one - overlaps with the broker's.
+        """
+        total = 0
+        token = str(uuid.uuid4())
+        rows = await self._claim(token)
+        settling: asyncio.Task | None = None
+        settling_token: str | None = None
+        try:
+            while rows:
+                messages, ids = await self._prepare(token, rows)
+                send = asyncio.ensure_future(self.transport.publish(messages))
+                inflight = {token}
+                if settling is not None and not settling.done():
+                    inflight.add(settling_token)
+                next_token = str(uuid.uuid4())
+                claim_next = asyncio.ensure_future(self._claim(next_token, frozenset(inflight)))
+                try:
+                    await send
+                except TransportError as exc:
+                    nxt = (await asyncio.gather(claim_next, return_exceptions=True))[0]
+                    if isinstance(nxt, list) and nxt:
+                        # Claimed behind a batch that failed: hand back untouched, no retry penalty.
+                        await self._finish([], next_token)
+                    if settling is not None:
+                        await settling
+                        settling = None
+                    total += await self._settle_failure(token, ids, rows, exc)
+                    if isinstance(exc, PublishRejected):
+                        token, rows = str(uuid.uuid4()), None
+                        rows = await self._claim(token)
+                        continue
+                    raise
+                if settling is not None:
+                    await settling
+                settling = asyncio.ensure_future(self._finish(ids, token, status=PUBLISHED))
+                settling_token = token
+                OUTBOX_PUBLISHED.labels(self.service).inc(len(ids))
+                total += len(ids)
+                rows, token = await claim_next, next_token
+        finally:
+            if settling is not None:
+                await settling
+        return total
 
     async def drain(self) -> int:
         """Publish until nothing is publishable now (tests, shutdown)."""
-        total = 0
-        while n := await self.run_once():
-            total += n
-        return total
+        return await self._pump()
 
     async def run(self) -> None:
         """The relay loop: publish, and on transport errors back off and retry for ever."""
         while True:
             self._wakeup.clear()
             try:
-                n = await self.run_once()
+                await self._pump()
                 self._failures = 0
             except TransportError as exc:
                 self._failures += 1
@@ -296,8 +419,6 @@ class OutboxRelay:
                 delay = self._retry_delay(self._failures)
                 log.error("relay error; retrying", service=self.service, error=repr(exc)[:300])
                 await asyncio.sleep(delay)
-                continue
-            if n >= self.batch_size:
                 continue
             try:
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_interval_s)
@@ -328,9 +449,146 @@ class OutboxRelay:
         if ids:
             cond = and_(cond, t.c.id.in_(ids))
         async with self.db.session(write=True) as s:
-            res = await s.execute(
-                update(t).where(cond).values(status=PENDING, available_at=None, lease_token=None, lease_until=None)
-            )
+            res = await s.execute(update(t).where(cond).values(status=PENDING, available_at=None))
             await s.commit()
         self.wake()
         return res.rowcount or 0
+
+
+def _keep_runs(rows: list, chosen: list[int], candidates) -> list:
+    """Drop rows that follow, in their key, a chosen row another transaction had locked."""
+    got = {r.id for r in rows}
+    key_of = {c[0]: c[1] for c in candidates}
+    lost_keys = {key_of[i] for i in chosen if i not in got}
+    first_lost = {k: min(i for i in chosen if i not in got and key_of[i] == k) for k in lost_keys}
+    return [r for r in rows if r.key not in first_lost or r.id < first_lost[r.key]]
+
+
+class _ClaimedRow:
+    __slots__ = ("id", "topic", "key", "payload", "headers", "attempts")
+
+    def __init__(self, id, topic, key, payload, headers, attempts) -> None:  # noqa: A002
+        self.id, self.topic, self.key, self.payload, self.headers, self.attempts = (
+            id,
+            topic,
+            key,
+            payload,
+            headers,
+            attempts,
+        )
+
+
+_COLUMNS = "id, topic, key, payload, headers, attempts"
+
+
+class _PgQ:
+    """The relay's statements on PostgreSQL (asyncpg; arrays keep one prepared statement per query)."""
+
+    def __init__(self, conn) -> None:
+        self.c = conn
+
+    @staticmethod
+    def time(value: datetime) -> datetime:
+        return value
+
+    async def execute(self, sql: str, *args) -> None:
+        await self.c.execute(sql, *args)
+
+    async def leases(self, table: str) -> list:
+        return await self.c.fetch(f"SELECT token, ids, lease_until FROM {table}")
+
+    async def add_lease(self, table, token, relay, ids, until, now) -> None:
+        await self.c.execute(
+            f"INSERT INTO {table} (token, relay, ids, lease_until, created_at) VALUES ($1, $2, $3, $4, $5)",
+            token,
+            relay,
+            orjson.dumps(ids).decode(),
+            until,
+            now,
+        )
+
+    async def drop_lease(self, table: str, token: str) -> bool:
+        return await self.c.fetchval(f"DELETE FROM {table} WHERE token = $1 RETURNING 1", token) is not None
+
+    async def candidates(self, table: str, limit: int) -> list:
+        return await self.c.fetch(
+            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' ORDER BY id LIMIT $1", limit
+        )
+
+    async def lock_rows(self, table: str, ids: list[int]) -> list[_ClaimedRow]:
+        # SKIP LOCKED: a row another transaction is settling right now is left to it.
+        rows = await self.c.fetch(
+            f"SELECT {_COLUMNS} FROM {table} WHERE id = ANY($1::bigint[]) AND status = 'pending' "
+            "ORDER BY id FOR UPDATE SKIP LOCKED",
+            ids,
+        )
+        return [_ClaimedRow(*r) for r in rows]
+
+    async def settle(self, table, ids, *, status, now, error, retry_at) -> None:
+        await self.c.execute(
+            f"UPDATE {table} SET status = COALESCE($2, status), attempts = attempts + 1, "
+            "published_at = CASE WHEN $2 = 'published' THEN $3 ELSE published_at END, "
+            "last_error = COALESCE($4, last_error), available_at = COALESCE($5, available_at) "
+            "WHERE id = ANY($1::bigint[]) AND status = 'pending'",
+            ids,
+            status,
+            now,
+            error,
+            retry_at,
+        )
+
+
+class _SqliteQ:
+    """The relay's statements on SQLite (aiosqlite; id lists travel as one JSON parameter)."""
+
+    def __init__(self, conn) -> None:
+        self.c = conn
+
+    @staticmethod
+    def time(value: str | datetime) -> datetime:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+    @staticmethod
+    def ts(value: datetime | None) -> str | None:
+        # The text form SQLAlchemy's SQLite DATETIME (and so UTCDateTime) stores and compares.
+        return None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+    async def leases(self, table: str) -> list:
+        cur = await self.c.execute(f"SELECT token, ids, lease_until FROM {table}")
+        return await cur.fetchall()
+
+    async def add_lease(self, table, token, relay, ids, until, now) -> None:
+        await self.c.execute(
+            f"INSERT INTO {table} (token, relay, ids, lease_until, created_at) VALUES (?, ?, ?, ?, ?)",
+            (token, relay, orjson.dumps(ids).decode(), self.ts(until), self.ts(now)),
+        )
+
+    async def drop_lease(self, table: str, token: str) -> bool:
+        cur = await self.c.execute(f"DELETE FROM {table} WHERE token = ?", (token,))
+        return cur.rowcount == 1
+
+    async def candidates(self, table: str, limit: int) -> list:
+        cur = await self.c.execute(
+            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
+        )
+        return await cur.fetchall()
+
+    async def lock_rows(self, table: str, ids: list[int]) -> list[_ClaimedRow]:
+        # The transaction already holds SQLite's write lock (BEGIN IMMEDIATE): no row can be taken twice.
+        cur = await self.c.execute(
+            f"SELECT {_COLUMNS} FROM {table} WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' "
+            "ORDER BY id",
+            (orjson.dumps(ids).decode(),),
+        )
+        return [_ClaimedRow(*r) for r in await cur.fetchall()]
+
+    async def settle(self, table, ids, *, status, now, error, retry_at) -> None:
+        await self.c.execute(
+            f"UPDATE {table} SET status = COALESCE(?1, status), attempts = attempts + 1, "
+            "published_at = CASE WHEN ?1 = 'published' THEN ?2 ELSE published_at END, "
+            "last_error = COALESCE(?3, last_error), available_at = COALESCE(?4, available_at) "
+            "WHERE id IN (SELECT value FROM json_each(?5)) AND status = 'pending'",
+            (status, self.ts(now), error, self.ts(retry_at), orjson.dumps(ids).decode()),
+        )

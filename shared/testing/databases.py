@@ -48,12 +48,22 @@ async def create_schema(url: str, metadata: MetaData) -> None:
         await engine.dispose()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 async def _drop_stale_templates(conn: asyncpg.Connection) -> None:
     """Templates left by test processes that no longer run."""
     rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'anjian_tmpl_%'")
     for r in rows:
         pid = r["datname"].rsplit("_", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             await conn.execute(f'DROP DATABASE IF EXISTS "{r["datname"]}" WITH (FORCE)')
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.contracts import EventData, event
 from shared.db.base import service_metadata
-from shared.messaging.dispatcher import Handlers, PermanentError
 from shared.db.idempotency import idempotency_table
+from shared.messaging.dispatcher import Handlers, PermanentError
 from shared.messaging.inbox import inbox_table
 from shared.messaging.outbox import outbox_table
 from shared.service import ConsumerSpec, ServiceContext, ServiceSpec

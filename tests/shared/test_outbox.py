@@ -11,6 +11,11 @@ from shared.messaging.transport.inprocess import InProcessTransport
 from .conftest import TOPIC, PingV1, outbox, totals
 
 
+async def leases(ctx):
+    async with ctx.db.read() as s:
+        return (await s.execute(select(outbox.metadata.tables["outbox_leases"]))).all()
+
+
 async def rows(ctx, status=None):
     async with ctx.db.read() as s:
         q = select(outbox)
@@ -125,7 +130,8 @@ async def test_transport_errors_are_retried_until_the_transport_is_back(make_ctx
     with pytest.raises(TransportError):
         await ctx.relay.run_once()
     (row,) = await rows(ctx)
-    assert row.status == PENDING and row.lease_token is None and row.available_at > clock.now()
+    assert row.status == PENDING and row.attempts == 1 and row.available_at > clock.now()
+    assert await leases(ctx) == []
     assert "down" in row.last_error
     inprocess.down = False
     clock.advance(__import__("datetime").timedelta(minutes=1))
@@ -152,4 +158,5 @@ async def test_two_relays_never_publish_a_row_twice_or_out_of_order(make_ctx, db
         assert ns == sorted(ns)
     async with ctx.db.read() as s:
         assert (await s.execute(select(func.count()).where(outbox.c.status == PUBLISHED))).scalar() == 500
+    assert await leases(ctx) == []
     await ctx.db.dispose()

@@ -51,20 +51,26 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=120), nullable=True),
         sa.Column("time", shared.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column("extensions", sa.Text(), nullable=True),
+        sa.Column("headers", sa.LargeBinary(), nullable=False),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("available_at", shared.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("lease_token", sa.String(length=36), nullable=True),
-        sa.Column("lease_until", shared.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", shared.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("published_at", shared.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
+    )
+    op.create_table(
+        "outbox_leases",
+        sa.Column("token", sa.String(length=36), nullable=False),
+        sa.Column("relay", sa.String(length=120), nullable=False),
+        sa.Column("ids", sa.Text(), nullable=False),
+        sa.Column("lease_until", shared.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", shared.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_outbox_leases")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index("ix_outbox_key_id", ["key", "id"], unique=False)
+        batch_op.create_index("ix_outbox_event_id", ["event_id"], unique=False)
         batch_op.create_index(
             "ix_outbox_pending",
             ["id"],
@@ -84,9 +90,10 @@ def downgrade() -> None:
             postgresql_where=sa.text("status = 'pending'"),
             sqlite_where=sa.text("status = 'pending'"),
         )
-        batch_op.drop_index("ix_outbox_key_id")
+        batch_op.drop_index("ix_outbox_event_id")
 
     op.drop_table("outbox")
+    op.drop_table("outbox_leases")
     op.drop_table("inbox")
     op.drop_table("idempotency_keys")
     # ### end Alembic commands ###
