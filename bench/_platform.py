@@ -45,8 +45,9 @@ class BenchSettings(ServiceSettings):
 
 def spec(handlers: Handlers | None = None) -> ServiceSpec:
     consumers = (ConsumerSpec("benchsvc", handlers),) if handlers else ()
-    return ServiceSpec(name="benchsvc", metadata=metadata, outbox=outbox, inbox=inbox, produces=(TOPIC,),
-                       consumers=consumers)
+    return ServiceSpec(
+        name="benchsvc", metadata=metadata, outbox=outbox, inbox=inbox, produces=(TOPIC,), consumers=consumers
+    )
 
 
 async def pg_available() -> str | None:

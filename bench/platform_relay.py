@@ -76,8 +76,13 @@ async def run() -> None:
     finally:
         await dbs.cleanup()
         broker.stop()
-    print(table(f"Relay throughput, {N:,} events of ~200 bytes over {KEYS} keys, Tansu broker (goal: ratio >= 0.5)",
-                rows, ("outbox database", "raw aiokafka ev/s", "relay ev/s", "relay / raw")))
+    print(
+        table(
+            f"Relay throughput, {N:,} events of ~200 bytes over {KEYS} keys, Tansu broker (goal: ratio >= 0.5)",
+            rows,
+            ("outbox database", "raw aiokafka ev/s", "relay ev/s", "relay / raw"),
+        )
+    )
 
 
 def main() -> None:

@@ -96,11 +96,70 @@ class EventConsumer:
         """Fetch and handle one batch; returns how many messages it took."""
         await self.start()
         deliveries = await self.sub.fetch(self.batch_size, timeout)
-        for d in deliveries:
-            await self.handle_delivery(d)
         if deliveries:
+            await self.handle_batch(deliveries)
             await self.sub.commit(deliveries)
         return len(deliveries)
+
+    async def handle_batch(self, deliveries: Sequence[Delivery]) -> None:
+        """Handle a fetched batch in order, in one transaction when every handler succeeds.
+
+        One commit per batch instead of one per message is what lets a consumer keep up with a
+        busy topic. If any handler fails, the batch is rolled back and handled message by message,
+        with retries and dead-lettering, so one bad message costs its batch only time.
+        """
+        prepared: list[tuple[Delivery, CloudEvent, EventData, Handler]] = []
+        for d in deliveries:
+            item = await self._decode(d)
+            if item is not None:
+                prepared.append(item)
+        if not prepared:
+            return
+        if len(prepared) > 1:
+            try:
+                async with self.uow_factory() as uow:
+                    done = 0
+                    for _d, event, data, handler in prepared:
+                        token = request_id_var.set(event.extensions.get("requestid", "") or f"event:{event.id}")
+                        try:
+                            if await uow.claim_inbox(consumer=self.name, event=event):
+                                await handler(uow, event, data)
+                                done += 1
+                        finally:
+                            request_id_var.reset(token)
+                    await uow.commit()
+                self.processed += done
+                CONSUMED.labels(self.service, self.name, "ok").inc(done)
+                CONSUMED.labels(self.service, self.name, "duplicate").inc(len(prepared) - done)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.info("batch failed; handling its messages one by one", consumer=self.name, error=repr(exc)[:200])
+        for d, event, data, handler in prepared:
+            token = request_id_var.set(event.extensions.get("requestid", "") or f"event:{event.id}")
+            try:
+                await self._handle_with_retries(d, event, data, handler)
+            finally:
+                request_id_var.reset(token)
+
+    async def _decode(self, d: Delivery) -> tuple[Delivery, CloudEvent, EventData, Handler] | None:
+        """The event, its validated data and its handler; None when it is dead-lettered or not ours."""
+        try:
+            event = from_binary(d.message.headers, d.message.value)
+        except EnvelopeError as exc:
+            await self._dead_letter(d, exc)
+            return None
+        handler = self.handlers.by_type.get(event.type)
+        if handler is None:
+            CONSUMED.labels(self.service, self.name, "ignored").inc()
+            return None
+        try:
+            data = model_for(event.type).model_validate(event.data)
+        except ValidationError as exc:
+            await self._dead_letter(d, exc)
+            return None
+        return d, event, data, handler
 
     async def run(self) -> None:
         """Consume for ever; transport errors back off and retry."""
@@ -119,21 +178,10 @@ class EventConsumer:
 
     async def handle_delivery(self, d: Delivery) -> str:
         """Handle one message to the end: 'ok', 'duplicate', 'ignored' or 'dead_lettered'."""
-        try:
-            event = from_binary(d.message.headers, d.message.value)
-        except EnvelopeError as exc:
-            await self._dead_letter(d, exc)
-            return "dead_lettered"
-        handler = self.handlers.by_type.get(event.type)
-        if handler is None:
-            CONSUMED.labels(self.service, self.name, "ignored").inc()
-            return "ignored"
-        model = model_for(event.type)
-        try:
-            data = model.model_validate(event.data)
-        except ValidationError as exc:
-            await self._dead_letter(d, exc)
-            return "dead_lettered"
+        item = await self._decode(d)
+        if item is None:
+            return "ignored_or_dead_lettered"
+        _d, event, data, handler = item
         token = request_id_var.set(event.extensions.get("requestid", "") or f"event:{event.id}")
         try:
             return await self._handle_with_retries(d, event, data, handler)
