@@ -124,6 +124,7 @@ def run_distributed(
     data_dir: DataDir = Path("data"),
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     demo: Annotated[bool, typer.Option("--demo/--no-demo")] = True,
+    base_port: Annotated[int, typer.Option(help="port of the first service; the others follow")] = 8001,
 ) -> None:
     """Run each service as its own process on ports 8001-8004 against Kafka.
 
@@ -149,25 +150,12 @@ def run_distributed(
     )
     if "ANJIAN_KAFKA_ENABLE_IDEMPOTENCE" not in env and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         env["ANJIAN_KAFKA_ENABLE_IDEMPOTENCE"] = "false"  # Tansu has no InitProducerId
-    for name in suite_mod.SERVICE_NAMES:
-        procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "services.cli",
-                    "serve",
-                    name,
-                    "--host",
-                    host,
-                    "--port",
-                    str(suite_mod.PORTS[name]),
-                ],
-                env=env,
-            )
-        )
-    typer.echo("services: " + ", ".join(f"{n} http://{host}:{p}" for n, p in suite_mod.PORTS.items()), err=True)
-    _wait_ready(host)
+    ports = {name: base_port + i for i, name in enumerate(suite_mod.SERVICE_NAMES)}
+    for name, port in ports.items():
+        cmd = [sys.executable, "-m", "services.cli", "serve", name, "--host", host, "--port", str(port)]
+        procs.append(subprocess.Popen(cmd, env=env))
+    typer.echo("services: " + ", ".join(f"{n} http://{host}:{p}" for n, p in ports.items()), err=True)
+    _wait_ready(host, ports)
 
     def _stop(*_):
         for p in reversed(procs):
@@ -189,12 +177,12 @@ def run_distributed(
     _stop()
 
 
-def _wait_ready(host: str, timeout: float = 90) -> None:
+def _wait_ready(host: str, ports: dict[str, int], timeout: float = 90) -> None:
     """Wait until every service answers ready."""
     import httpx
 
     deadline = time.time() + timeout
-    for name, port in suite_mod.PORTS.items():
+    for name, port in ports.items():
         while True:
             try:
                 if httpx.get(f"http://{host}:{port}/{name}/health/ready", timeout=2).status_code == 200:
