@@ -4,4 +4,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from services.incentives.api import agencies, catalogue, partner, stats
+
+    # The partner router first: requests are matched router by router, and its lookup is the hot path.
+    return [partner.fast, partner.router, catalogue.router, agencies.router, stats.router]

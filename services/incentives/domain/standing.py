@@ -100,8 +100,15 @@ def apply_event(
             errors=[field_error("uscc", "does not match the standing")],
         )
 
-    if event_type in (ENTERPRISE_REGISTERED, ENTERPRISE_UPDATED):
+    if event_type == ENTERPRISE_REGISTERED:
         return _apply_profile(standing, data, (event_time.astimezone(UTC), event_id))
+    if event_type == ENTERPRISE_UPDATED:
+        # The registry's contract carries the changed fields in `changed` (contract.md); fields at the
+        # top level are read too, for producers that flatten them.
+        changed = data.get("changed")
+        if changed is not None and not isinstance(changed, dict):
+            raise _invalid("changed", "must be an object")
+        return _apply_profile(standing, {**data, **(changed or {})}, (event_time.astimezone(UTC), event_id))
     if event_type == CREDIT_CLASS_CHANGED:
         return _apply_class(standing, data, event_id)
     if event_type == BLACKLIST_ENTRY_ADDED:

@@ -201,11 +201,13 @@ def is_forbidden_address(ip: str) -> bool:
     )
 
 
-def check_webhook_url(url: str) -> tuple[str, str, int]:
+def check_webhook_url(url: str, *, allow_private: bool = False) -> tuple[str, str, int]:
     """Validate a partner's webhook URL and return (scheme, host, port); Invalid `invalid_webhook_url`.
 
     Only literal addresses can be checked here; the sender must check every address the host
     resolves to with `is_forbidden_address`, at each delivery, against DNS rebinding.
+    `allow_private` (a deployment setting, tests' local receivers) lets loopback and private
+    hosts through; the URL must still be well formed.
     """
     errors: list[str] = []
     if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
@@ -224,7 +226,7 @@ def check_webhook_url(url: str) -> tuple[str, str, int]:
     if not host:
         errors.append("must name a host")
     else:
-        errors.extend(_host_errors(host))
+        errors.extend(_host_errors(host, allow_private))
     if port == 0:
         errors.append("port must be between 1 and 65535")
     if errors:
@@ -232,15 +234,15 @@ def check_webhook_url(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
-def _host_errors(host: str) -> list[str]:
+def _host_errors(host: str, allow_private: bool = False) -> list[str]:
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
-        forbidden = is_forbidden_address(host)
+        forbidden = is_forbidden_address(host) and not allow_private
         return ["must not point to a private, local or reserved address"] if forbidden else []
-    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+    if (host in _LOCAL_NAMES or host.endswith(".localhost")) and not allow_private:
         return ["must not point to the local machine"]
     last_label = host.rsplit(".", 1)[-1]
     # URL parsers and resolvers read "127.1", "2130706433" or "0x7f.1" as IPv4 addresses.

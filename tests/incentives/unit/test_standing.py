@@ -333,3 +333,19 @@ def test_a_standing_built_directly_is_unlisted_and_unrated():
     standing = Standing(uscc=USCC)
     assert not standing.blacklisted
     assert standing.credit_class is None
+
+
+def test_the_registrys_update_carries_its_fields_in_changed():
+    event = (
+        ENTERPRISE_UPDATED,
+        {"uscc": USCC, "changed": {"honour_roll": True, "name": "新名"}},
+        "ev-up",
+        at("2023-03-01"),
+    )
+    standing = fold([registered(), event])
+    assert standing.honour_roll and standing.name == "新名"
+
+
+def test_an_update_whose_changed_is_not_an_object_is_refused():
+    with pytest.raises(Invalid):
+        apply_event(None, ENTERPRISE_UPDATED, {"uscc": USCC, "changed": ["honour_roll"]}, "ev-up", at("2023-03-01"))

@@ -341,3 +341,15 @@ def test_credentials_and_a_bad_scheme_are_reported_together():
     with pytest.raises(Invalid) as excinfo:
         check_webhook_url("ftp://user:pw@bank.example.com/x")
     assert len(excinfo.value.errors) == 2
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/x", "http://localhost/x", "http://10.0.0.5/x"])
+def test_private_hosts_pass_only_when_the_deployment_allows_them(url):
+    with pytest.raises(Invalid):
+        check_webhook_url(url)
+    assert check_webhook_url(url, allow_private=True)[0] == "http"
+
+
+def test_allowing_private_hosts_still_refuses_malformed_urls():
+    with pytest.raises(Invalid):
+        check_webhook_url("ftp://127.0.0.1/x", allow_private=True)
