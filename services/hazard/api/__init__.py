@@ -4,4 +4,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from services.hazard.api import accidents, hazards, imports, moves, stats
+
+    return [hazards.router, moves.router, imports.router, stats.router, accidents.router]

@@ -103,6 +103,16 @@ def due_steps(
     return [step for step in due if step not in done]
 
 
+def acceptance_due_by(
+    completed_at: datetime,
+    ladder: EscalationLadder = DEFAULT_LADDER,
+    tz_offset_hours: int = CHINA_STANDARD_TIME,
+) -> date:
+    """The last local day on which acceptance of work completed at ``completed_at`` is on time."""
+    require_aware(completed_at, "completed_at")
+    return local_date(completed_at, tz_offset_hours) + timedelta(days=ladder.acceptance_limit_days)
+
+
 def acceptance_late(
     completed_at: datetime,
     accepted_at_or_now: datetime,
@@ -118,8 +128,7 @@ def acceptance_late(
             code="acceptance_before_completion",
             errors=[field_error("accepted_at", "must not be earlier than completed_at")],
         )
-    last_day = local_date(completed_at, tz_offset_hours) + timedelta(days=ladder.acceptance_limit_days)
-    return local_date(accepted_at_or_now, tz_offset_hours) > last_day
+    return local_date(accepted_at_or_now, tz_offset_hours) > acceptance_due_by(completed_at, ladder, tz_offset_hours)
 
 
 def extended_deadline(current_deadline: date, requested: date) -> date:
@@ -132,3 +141,15 @@ def extended_deadline(current_deadline: date, requested: date) -> date:
             errors=[field_error("deadline", f"must be after {current_deadline.isoformat()}")],
         )
     return requested
+
+
+def validate_notice_deadline(deadline: date, now: datetime, tz_offset_hours: int = CHINA_STANDARD_TIME) -> date:
+    """A new notice's deadline; Invalid ``deadline_in_past`` when it is before today (local time)."""
+    today = local_date(require_aware(now, "now"), tz_offset_hours)
+    if deadline < today:
+        raise Invalid(
+            f"a rectification deadline cannot be in the past: {deadline.isoformat()} is before {today.isoformat()}",
+            code="deadline_in_past",
+            errors=[field_error("deadline", f"must be {today.isoformat()} or later")],
+        )
+    return deadline

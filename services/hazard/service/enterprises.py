@@ -1,0 +1,80 @@
+"""The local copy of each enterprise, kept from the registry's events.
+
+Registration and update events of one enterprise share a key, so they normally arrive in order;
+a replay or a dead-lettered and redriven message can still bring an older event after a newer one.
+``as_of`` keeps the time of the newest event applied: an older event only fills what is empty.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import update
+
+from services.hazard.models import Accident, Enterprise, Hazard
+from shared.contracts.registry import EnterpriseRegisteredV1, EnterpriseUpdatedV1
+from shared.db.uow import UnitOfWork
+from shared.errors import Invalid, field_error
+from shared.logging import get_logger
+
+log = get_logger("anjian.hazard.enterprises")
+
+#: The fields of the registry's events this service keeps.
+KEPT_FIELDS = ("name", "division_code", "township", "village", "category")
+
+
+def normalize_uscc(value: str) -> str:
+    """Strip, fold full-width characters and upper-case, as the registry does before validating."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
+
+
+async def require_known(uow: UnitOfWork, uscc: str, field: str = "uscc") -> Enterprise:
+    """The enterprise, or 422 ``unknown_enterprise`` when the registry has not announced it."""
+    ent = await uow.session.get(Enterprise, normalize_uscc(uscc))
+    if ent is None or not ent.known:
+        raise Invalid(
+            f"no enterprise {uscc} is known to the hazard service (register it in the registry first)",
+            code="unknown_enterprise",
+            errors=[field_error(field, "unknown enterprise")],
+        )
+    return ent
+
+
+async def apply_registered(*, uow: UnitOfWork, data: EnterpriseRegisteredV1, at: datetime) -> Enterprise:
+    """Create or refresh the copy from a registration event; does not commit."""
+    values = {f: getattr(data, f) for f in KEPT_FIELDS}
+    return await _apply(uow, normalize_uscc(data.uscc), values, at)
+
+
+async def apply_updated(*, uow: UnitOfWork, data: EnterpriseUpdatedV1, at: datetime) -> Enterprise:
+    """Apply the kept fields an update event changed; does not commit."""
+    values = {f: data.changed[f] for f in KEPT_FIELDS if f in data.changed}
+    return await _apply(uow, normalize_uscc(data.uscc), values, at)
+
+
+async def _apply(uow: UnitOfWork, uscc: str, values: dict, at: datetime) -> Enterprise:
+    now = uow.now()
+    ent = await uow.session.get(Enterprise, uscc, with_for_update=True)
+    if ent is None:
+        ent = Enterprise(uscc=uscc, as_of=at, updated_at=now, **values)
+        uow.session.add(ent)
+        await uow.session.flush()
+        return ent
+    old_division = ent.division_code
+    newer = at >= ent.as_of
+    for name, value in values.items():
+        if newer or getattr(ent, name) is None:
+            setattr(ent, name, value)
+    if newer:
+        ent.as_of = at
+    ent.updated_at = now
+    uow.session.add(ent)
+    if ent.division_code and ent.division_code != old_division:
+        # Hazards and accidents count where the enterprise is located now, so that an area's
+        # figures and an officer's scope follow a move without a join on every query.
+        for table in (Hazard, Accident):
+            await uow.session.execute(update(table).where(table.uscc == uscc).values(division_code=ent.division_code))
+        log.info("enterprise moved", uscc=uscc, old=old_division, new=ent.division_code)
+    await uow.session.flush()
+    return ent

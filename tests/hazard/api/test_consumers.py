@@ -1,0 +1,153 @@
+"""Consumed events: the registry's enterprises build the local copy, the grid's findings become
+hazards; duplicates take effect once and reordering loses nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from shared.contracts.grid import FindingRecordedV1
+from shared.contracts.registry import EnterpriseRegisteredV1, EnterpriseUpdatedV1
+
+REGISTRY, GRID = "/services/registry", "/services/grid"
+
+
+def registered(uscc: str, **over) -> EnterpriseRegisteredV1:
+    fields = {
+        "name": "旧馆镇某五金厂",
+        "division_code": "330503",
+        "township": "旧馆镇",
+        "village": "三桥村",
+        "category": "industry_trade",
+    }
+    return EnterpriseRegisteredV1(uscc=uscc, **{**fields, **over})
+
+
+def finding(uscc: str, finding_id: str = "f-1", **over) -> FindingRecordedV1:
+    fields = {
+        "inspection_id": "i-1",
+        "cell_id": "cell-sanqiao",
+        "description": "消防器材过期",
+        "found_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "found_by": "网格员李四",
+    }
+    return FindingRecordedV1(uscc=uscc, finding_id=finding_id, **{**fields, **over})
+
+
+async def test_registration_makes_the_enterprise_known_and_a_redelivery_changes_nothing(hz):
+    uscc = hz.new_uscc()
+    r = await hz.client.post(
+        "/hazard/v1/hazards",
+        json={
+            "uscc": uscc,
+            "source": "routine_check",
+            "description": "d",
+            "level": "general",
+            "found_at": "2026-01-01T00:00:00Z",
+            "found_by": "x",
+        },
+        headers=hz.admin,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "unknown_enterprise"
+    await hz.publish(registered(uscc), source=REGISTRY, event_id="ev-1")
+    await hz.publish(registered(uscc, name="不该出现的名字"), source=REGISTRY, event_id="ev-1")
+    assert await hz.consume() == 2
+    h = await hz.hazard(uscc)
+    assert h["enterprise_name"] == "旧馆镇某五金厂" and h["division_code"] == "330503"
+
+
+async def test_an_update_that_arrives_before_its_registration_is_kept(hz):
+    uscc = hz.new_uscc()
+    t0 = hz.clock.now()
+    await hz.publish(
+        EnterpriseUpdatedV1(uscc=uscc, changed={"name": "新名称", "township": "新市镇"}),
+        source=REGISTRY,
+        time=t0 + timedelta(minutes=5),
+    )
+    await hz.consume()
+    r = await hz.client.post(
+        "/hazard/v1/hazards",
+        json={
+            "uscc": uscc,
+            "source": "routine_check",
+            "description": "d",
+            "level": "general",
+            "found_at": "2026-01-01T00:00:00Z",
+            "found_by": "x",
+        },
+        headers=hz.admin,
+    )
+    assert r.status_code == 422  # no location yet: not known
+    await hz.publish(registered(uscc, division_code="330521"), source=REGISTRY, time=t0)
+    await hz.consume()
+    h = await hz.hazard(uscc)
+    assert h["enterprise_name"] == "新名称" and h["division_code"] == "330521"
+    await hz.publish(
+        EnterpriseUpdatedV1(uscc=uscc, changed={"division_code": "330503"}),
+        source=REGISTRY,
+        time=t0 + timedelta(minutes=1),
+    )
+    await hz.consume()
+    # Older than the newest applied event, but it fills nothing that is empty: ignored.
+    assert (await hz.get(f"/hazard/v1/hazards/{h['id']}"))["division_code"] == "330521"
+    await hz.publish(
+        EnterpriseUpdatedV1(uscc=uscc, changed={"division_code": "330503", "scale": "large"}),
+        source=REGISTRY,
+        time=t0 + timedelta(minutes=10),
+    )
+    await hz.consume()
+    assert (await hz.get(f"/hazard/v1/hazards/{h['id']}"))["division_code"] == "330503"
+
+
+async def test_a_finding_becomes_a_hazard_once_even_when_published_twice(hz):
+    uscc = await hz.enterprise()
+    await hz.publish(finding(uscc), source=GRID)
+    await hz.publish(finding(uscc), source=GRID)  # the grid re-published it under a new event id
+    assert await hz.consume() == 2
+    page = await hz.get("/hazard/v1/hazards")
+    assert page["total"] == 1
+    [h] = page["items"]
+    assert (h["source"], h["cell_id"], h["found_by"], h["status"]) == (
+        "grid_inspection",
+        "cell-sanqiao",
+        "网格员李四",
+        "reported",
+    )
+    [event] = await hz.outbox("hazard.hazard.registered.v1")
+    assert event["data"]["finding_id"] == "f-1" and event["data"]["cell_id"] == "cell-sanqiao"
+    worker = await hz.get("/hazard/v1/hazards", headers=hz.headers("grid_worker", grid_cell_ids=["cell-sanqiao"]))
+    assert worker["total"] == 1
+
+
+async def test_a_finding_before_its_enterprise_is_parked_and_becomes_a_hazard_on_registration(hz):
+    uscc = hz.new_uscc()
+    await hz.publish(
+        finding(uscc, "f-early", level="major", major_basis={"standard": "应急管理部令第10号", "clause": "第四条"}),
+        source=GRID,
+    )
+    await hz.publish(
+        finding(uscc, "f-early", level="major", major_basis={"standard": "应急管理部令第10号", "clause": "第四条"}),
+        source=GRID,
+    )
+    await hz.publish(finding(uscc, "f-second"), source=GRID)
+    await hz.consume()
+    assert (await hz.get("/hazard/v1/hazards"))["total"] == 0
+    assert hz.transport.messages("safety.grid.v1.dlq") == []
+    await hz.publish(registered(uscc), source=REGISTRY)
+    await hz.consume()
+    page = await hz.get("/hazard/v1/hazards", uscc=uscc)
+    assert page["total"] == 2
+    levels = sorted((i["level"], i["major_basis"]["clause"] if i["major_basis"] else None) for i in page["items"])
+    assert levels == [("general", None), ("major", "第四条")]
+    assert len(await hz.outbox("hazard.hazard.registered.v1")) == 2
+    await hz.publish(finding(uscc, "f-early"), source=GRID)
+    await hz.consume()
+    assert (await hz.get("/hazard/v1/hazards"))["total"] == 2
+
+
+async def test_a_major_finding_without_its_basis_goes_to_the_dead_letter_topic(hz):
+    uscc = await hz.enterprise()
+    await hz.publish(finding(uscc, "f-bad", level="major"), source=GRID)
+    await hz.consume()
+    [dead] = hz.transport.messages("safety.grid.v1.dlq")
+    assert dead.header("dlq_error_type") == "PermanentError" and "f-bad" in dead.header("dlq_error")
+    assert (await hz.get("/hazard/v1/hazards"))["total"] == 0
