@@ -247,7 +247,7 @@ class OutboxRelay:
                     held.update(orjson.loads(ids))
                 else:
                     await q.drop_lease(self.leases, lease_token)  # its relay died: the rows are free again
-            candidates = await q.candidates(self.t.name, self.batch_size * 2 + len(own))
+            candidates = await q.candidates(self.t.name, self.batch_size * 2, sorted(own))
             chosen: list[int] = []
             blocked: set = set()
             for c_id, c_key, available_at in candidates:
@@ -510,9 +510,12 @@ class _PgQ:
     async def drop_lease(self, table: str, token: str) -> bool:
         return await self.c.fetchval(f"DELETE FROM {table} WHERE token = $1 RETURNING 1", token) is not None
 
-    async def candidates(self, table: str, limit: int) -> list:
+    async def candidates(self, table: str, limit: int, own: list[int]) -> list:
         return await self.c.fetch(
-            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' ORDER BY id LIMIT $1", limit
+            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' AND id <> ALL($2::bigint[]) "
+            "ORDER BY id LIMIT $1",
+            limit,
+            own,
         )
 
     async def lock_rows(self, table: str, ids: list[int]) -> list[_ClaimedRow]:
@@ -569,9 +572,11 @@ class _SqliteQ:
         cur = await self.c.execute(f"DELETE FROM {table} WHERE token = ?", (token,))
         return cur.rowcount == 1
 
-    async def candidates(self, table: str, limit: int) -> list:
+    async def candidates(self, table: str, limit: int, own: list[int]) -> list:
         cur = await self.c.execute(
-            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
+            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' "
+            "AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
+            (orjson.dumps(own).decode(), limit),
         )
         return await cur.fetchall()
 
