@@ -11,6 +11,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 MAX_LIMIT = 200
+#: Beyond any table here, and inside every database's integer range.
+MAX_OFFSET = 1_000_000_000
 T = TypeVar("T")
 
 
@@ -29,7 +31,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, description=f"page size, at most {MAX_LIMIT}")] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PageParams:
     return PageParams(min(limit, MAX_LIMIT), offset)
 

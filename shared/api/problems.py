@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -104,6 +104,19 @@ def install(app: FastAPI) -> None:
         # A unique or foreign-key constraint caught what a check should have: report a conflict, not a 500.
         log.warning("integrity error reached the HTTP layer", error=str(exc.orig)[:300])
         return problem(409, "conflict", "the change conflicts with existing data", instance=request.url.path)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError):
+        # The database refused a value the schema let through (a number out of range, a bad date).
+        log.warning("database refused a value", error=str(exc.orig)[:300])
+        return problem(
+            422, "invalid_value", "a value is out of the range the service can store", instance=request.url.path
+        )
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError):
+        log.warning("value overflow", error=str(exc)[:300])
+        return problem(422, "invalid_value", "a number or date is out of range", instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -32,7 +32,7 @@ async def list_accidents(
     uow: ReadUowDep,
     user: CurrentUser,
     page: PageDep,
-    year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=9998)] = None,
     uscc: str | None = None,
 ) -> Page[AccidentPublic]:
     return await accidents.list_accidents(uow=uow, user=user, year=year, uscc=uscc, page=page)

@@ -15,8 +15,8 @@ class AccidentCreate(BaseModel):
     uscc: str = Field(min_length=1, max_length=40)
     kind: AccidentKind
     is_fire: bool = False
-    deaths: int = Field(ge=0)
-    serious_injuries: int = Field(ge=0)
+    deaths: int = Field(ge=0, le=100_000)
+    serious_injuries: int = Field(ge=0, le=1_000_000)
     #: Direct economic loss in yuan (a decimal string or number, at most 2 decimals).
     direct_loss: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
     description: str | None = Field(default=None, max_length=4000)
