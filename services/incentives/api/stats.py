@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from services.incentives.api.deps import Admin, Staff
 from services.incentives.schemas.feedback import FeedbackStats, MeasureLifePublic
@@ -14,6 +14,7 @@ from services.incentives.service import partner, stats
 from shared.api.deps import ReadUowDep
 from shared.api.pagination import Page, PageDep
 
+_TIME = "RFC 3339 with an offset, e.g. 2026-01-01T00:00:00+08:00"
 router = APIRouter(prefix="/incentives/v1", tags=["feedback and audit"])
 
 
@@ -22,8 +23,10 @@ async def feedback_stats(
     uow: ReadUowDep,
     _: Staff,
     agency_id: Annotated[str | None, Query()] = None,
-    pushed_from: Annotated[datetime | None, Query(alias="from")] = None,
-    pushed_to: Annotated[datetime | None, Query(alias="to")] = None,
+    pushed_from: Annotated[
+        AwareDatetime | None, Query(alias="from", description="RFC 3339 with offset, e.g. 2026-01-01T00:00:00+08:00")
+    ] = None,
+    pushed_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
 ) -> FeedbackStats:
     return await stats.feedback_stats(uow=uow, agency_id=agency_id, pushed_from=pushed_from, pushed_to=pushed_to)
 
@@ -51,8 +54,10 @@ async def audit(
     agency_id: Annotated[str | None, Query()] = None,
     key_id: Annotated[str | None, Query()] = None,
     uscc: Annotated[str | None, Query()] = None,
-    at_from: Annotated[datetime | None, Query(alias="from")] = None,
-    at_to: Annotated[datetime | None, Query(alias="to")] = None,
+    at_from: Annotated[
+        AwareDatetime | None, Query(alias="from", description="RFC 3339 with offset, e.g. 2026-01-01T00:00:00+08:00")
+    ] = None,
+    at_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
 ) -> Page[AuditPublic]:
     items, total = await stats.list_audit(
         uow=uow, page=page, agency_id=agency_id, key_id=key_id, uscc=uscc, at_from=at_from, at_to=at_to

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class FeedbackCreate(BaseModel):
     uscc: str
     measure_code: str
     action: Literal["acknowledged", "applied", "lifted", "not_applicable"]
-    acted_at: datetime = Field(description="when the agency acted (RFC 3339)")
+    acted_at: AwareDatetime = Field(description="when the agency acted (RFC 3339 with an offset)")
     reference: str | None = Field(default=None, max_length=200, description="the agency's own file or decision number")
 
 
