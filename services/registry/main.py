@@ -6,17 +6,20 @@ from fastapi import FastAPI
 
 from services.registry import models
 from services.registry.api import routers
+from services.registry.events.incoming import handlers
+from services.registry.service import blacklist, imports, rule_sets, standing
 from services.registry.settings import RegistrySettings
 from shared.api.app import create_service_app
 from shared.clock import Clock
 from shared.contracts import TOPIC_REGISTRY
 from shared.messaging.transport import Transport
-from shared.service import ServiceSpec
+from shared.service import ConsumerSpec, Job, ServiceSpec
 
 NAME = "registry"
 
 
-def build_spec() -> ServiceSpec:
+def build_spec(settings: RegistrySettings | None = None) -> ServiceSpec:
+    settings = settings or RegistrySettings()
     return ServiceSpec(
         name=NAME,
         metadata=models.metadata,
@@ -24,7 +27,14 @@ def build_spec() -> ServiceSpec:
         inbox=models.inbox,
         idempotency=models.idempotency,
         produces=(TOPIC_REGISTRY,),
+        consumers=(ConsumerSpec(name=NAME, handlers=handlers),),
+        jobs=(
+            Job("blacklist_expiry", settings.blacklist_expiry_interval_s, blacklist.expire_due),
+            Job("honour_roll", settings.honour_roll_interval_s, standing.refresh_honour_roll),
+            Job("imports", settings.import_resume_interval_s, imports.run_pending),
+        ),
         path_prefixes=("/registry", "/auth", "/public"),
+        on_start=(rule_sets.ensure_default,),
     )
 
 
@@ -36,9 +46,10 @@ def create_app(
     background: bool = True,
 ) -> FastAPI:
     """The registry app; give it a transport to share one (embedded suite, tests)."""
+    settings = settings or RegistrySettings()
     return create_service_app(
-        spec=build_spec(),
-        settings=settings or RegistrySettings(),
+        spec=build_spec(settings),
+        settings=settings,
         routers=routers(),
         transport=transport,
         clock=clock,

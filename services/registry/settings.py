@@ -13,3 +13,14 @@ class RegistrySettings(ServiceSettings):
 
     #: How often the blacklist expiry job runs (it is idempotent; the interval only bounds the delay).
     blacklist_expiry_interval_s: float = 60.0
+    #: How often honour-roll eligibility is checked for what time alone changes (look-backs, expiring grades).
+    honour_roll_interval_s: float = 3600.0
+    #: How often queued import jobs are looked for (jobs left queued by a restart resume).
+    import_resume_interval_s: float = 30.0
+    #: Rows per import transaction: larger batches amortize the per-batch queries.
+    import_batch_size: int = 5000
+    #: The assessment rule set (code) new assessments are scored with, at its latest version in force.
+    assessment_rule_set: str = "huzhou-credit"
+    #: Blacklist rule sets whose situations the listing check proposes, in order of preference: a later
+    #: one proposes only on evidence no earlier proposal already covers.
+    listing_rule_sets: list[str] = ["mem-order-11-2023", "saws-2017-49"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -114,6 +114,19 @@ def valid_until(awarded_on: date, rules: StandardizationRules) -> date:
 def renewal_opens_on(expires_on: date, rules: StandardizationRules) -> date:
     """First day of the re-review window (复评申请) before expiry."""
     return add_months(expires_on, -rules.renewal_window_months)
+
+
+def expiring_through(today: date, rules: StandardizationRules) -> date:
+    """The latest ``valid_until`` whose certificate is expiring on ``today`` (for filters in SQL).
+
+    A certificate is expiring while ``renewal_opens_on(valid_until) <= today <= valid_until``; the
+    opening day never decreases as ``valid_until`` grows, so these are the days from ``today`` up to
+    the one returned. Month-end clamping can stretch it past ``today`` + the window by a few days.
+    """
+    day = add_months(today, rules.renewal_window_months)
+    while renewal_opens_on(day + timedelta(days=1), rules) <= today:
+        day += timedelta(days=1)
+    return day
 
 
 def standardization_status(

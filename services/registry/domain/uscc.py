@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+from operator import mul
 
 from shared.errors import Invalid, field_error
 
@@ -12,30 +14,42 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 LENGTH = 18
 
 _VALUE = {char: index for index, char in enumerate(ALPHABET)}
+_ORG_VALUE = {char: int(char, 36) for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_ORG_CHECK = {n: {10: "X", 11: "0"}.get(n, str(n)) for n in range(1, 12)}
 _FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E mirror ASCII U+0021..U+007E
+#: The shape of a well-formed code: checked at once, so that the common case skips the diagnostics.
+_SHAPE = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
 
 
 def normalize_uscc(raw: str) -> str:
     """Strip, drop every whitespace (also U+3000), map full-width to half-width, upper-case."""
-    half = "".join(chr(ord(char) - _FULL_WIDTH_OFFSET) if "\uff01" <= char <= "\uff5e" else char for char in raw)
-    return "".join(half.split()).upper()
+    if not raw.isascii():
+        raw = "".join(chr(ord(char) - _FULL_WIDTH_OFFSET) if "\uff01" <= char <= "\uff5e" else char for char in raw)
+    return "".join(raw.split()).upper()
 
 
 def uscc_check_char(first17: str) -> str:
     """The 18th (check) character for the first 17 characters of a code."""
-    if len(first17) != 17 or any(char not in _VALUE for char in first17):
+    if len(first17) != 17 or not set(first17) <= _VALUE.keys():
         raise _invalid([f"expected 17 characters from {ALPHABET}, got {first17!r}"])
-    total = sum(_VALUE[char] * weight for char, weight in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
+    return _uscc_check(first17)
 
 
 def org_code_check_char(org8: str) -> str:
     """The check character of an organization code (组织机构代码, GB 11714) for its first 8 characters."""
-    if len(org8) != 8 or not all(char.isascii() and char.isalnum() for char in org8):
+    if len(org8) != 8 or not (org8.isascii() and org8.isalnum()):
         raise _invalid([f"expected 8 characters 0-9 or A-Z, got {org8!r}"])
-    total = sum(int(char, 36) * weight for char, weight in zip(org8.upper(), ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return {10: "X", 11: "0"}.get(check, str(check))
+    return _org_check(org8.upper())
+
+
+def _uscc_check(first17: str) -> str:
+    total = sum(map(mul, map(_VALUE.__getitem__, first17), WEIGHTS))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def _org_check(org8: str) -> str:
+    total = sum(map(mul, map(_ORG_VALUE.__getitem__, org8), ORG_WEIGHTS))
+    return _ORG_CHECK[11 - total % 11]
 
 
 def validate_uscc(raw: str) -> str:
@@ -43,6 +57,8 @@ def validate_uscc(raw: str) -> str:
     if not isinstance(raw, str):
         raise _invalid([f"must be a string, got {type(raw).__name__}"])
     code = normalize_uscc(raw)
+    if _SHAPE.fullmatch(code) and code[16] == _org_check(code[8:16]) and code[17] == _uscc_check(code[:17]):
+        return code  # well-formed: the alphabet checks of the helpers are already done
     if len(code) != LENGTH:
         raise _invalid([f"must be {LENGTH} characters, got {len(code)}"], code)
     problems = [

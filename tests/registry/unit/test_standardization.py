@@ -122,3 +122,23 @@ def test_rules_with_bad_periods_are_reported():
     bad = replace(RULES, validity_years=0, renewal_window_months=-1)
     fields = {e["field"] for e in validate_standardization_rules(bad)}
     assert fields == {"standardization.validity_years", "standardization.renewal_window_months"}
+
+
+def test_expiring_through_bounds_exactly_the_days_that_are_expiring():
+    from datetime import timedelta
+
+    from services.registry.domain.standardization import expiring_through
+
+    for today in (date(2026, 2, 28), date(2025, 11, 30), date(2024, 2, 29), date(2026, 3, 1), date(2026, 5, 31)):
+        last = expiring_through(today, RULES)
+        for offset in range(-5, 130):
+            until = today + timedelta(days=offset)
+            status = standardization_status(1, until, today, RULES)
+            assert (status is StandardizationStatus.EXPIRING) == (today <= until <= last), (today, until, status)
+
+
+def test_expiring_through_stretches_over_a_short_month():
+    from services.registry.domain.standardization import expiring_through
+
+    # 31 May - 3 months clamps to 28 Feb: a certificate ending on 31 May is already expiring on 28 Feb.
+    assert expiring_through(date(2026, 2, 28), RULES) == date(2026, 5, 31)
