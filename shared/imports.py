@@ -53,7 +53,14 @@ def import_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("started_at", UTCDateTime(), nullable=True),
         Column("finished_at", UTCDateTime(), nullable=True),
         Column("error", Text(), nullable=True),
-        Column("content", LargeBinary(), nullable=True),
+    )
+    # The uploaded file lives apart from the job row: progress updates rewrite the job row after
+    # every batch and must not drag a 50 MB blob along. The file row goes when the job is done.
+    Table(
+        "import_files",
+        metadata,
+        Column("job_id", String(36), primary_key=True),
+        Column("content", LargeBinary(), nullable=False),
     )
     errors = Table(
         "import_row_errors",
@@ -191,6 +198,7 @@ class Importer:
     def __init__(self, jobs: Table, errors: Table, *, batch_size: int = 1000) -> None:
         self.jobs = jobs
         self.errors = errors
+        self.files = jobs.metadata.tables["import_files"]
         self.batch_size = batch_size
         self.kinds: dict[str, tuple[tuple[str, ...], BatchFn]] = {}
 
@@ -214,9 +222,9 @@ class Importer:
                 failed_rows=0,
                 created_by=created_by,
                 created_at=uow.now(),
-                content=data,
             )
         )
+        await uow.session.execute(self.files.insert().values(job_id=job_id, content=data))
         await uow.commit()
         return job_id
 
@@ -227,7 +235,8 @@ class Importer:
                 cond = cond & (self.jobs.c.id == job_id)
             row = (
                 await uow.session.execute(
-                    select(self.jobs.c.id, self.jobs.c.kind, self.jobs.c.filename, self.jobs.c.content)
+                    select(self.jobs.c.id, self.jobs.c.kind, self.jobs.c.filename, self.files.c.content)
+                    .join(self.files, self.files.c.job_id == self.jobs.c.id)
                     .where(cond)
                     .order_by(self.jobs.c.created_at)
                     .limit(1)
@@ -267,29 +276,35 @@ class Importer:
             await self._update(ctx, job_id, total_rows=total)
             for start in range(0, total, self.batch_size):
                 batch = rows[start : start + self.batch_size]
+                # The batch, its row report and the job's progress commit together: a job resumed
+                # after a crash never counts a batch twice.
                 async with ctx.uow() as uow:
-                    errs = await process_batch(uow, batch)
-                    await uow.commit()
-                done += len(batch)
-                bad += len(errs)
-                ok += len(batch) - len(errs)
-                records = [
-                    {"job_id": job_id, "row_number": n, "errors": orjson.dumps(e).decode()}
-                    for n, e in sorted(errs.items())
-                ][: max(0, MAX_REPORTED_ERRORS - reported)]
-                reported += len(records)
-                async with ctx.uow() as uow:
+                    async with uow.hold_commit():
+                        errs = await process_batch(uow, batch)
+                        await uow.commit()
+                    records = [
+                        {"job_id": job_id, "row_number": n, "errors": orjson.dumps(e).decode()}
+                        for n, e in sorted(errs.items())
+                    ][: max(0, MAX_REPORTED_ERRORS - reported)]
                     if records:
                         await uow.session.execute(self.errors.insert(), records)
                     await uow.session.execute(
                         update(self.jobs)
                         .where(self.jobs.c.id == job_id)
-                        .values(processed_rows=done, succeeded_rows=ok, failed_rows=bad)
+                        .values(
+                            processed_rows=done + len(batch),
+                            succeeded_rows=ok + len(batch) - len(errs),
+                            failed_rows=bad + len(errs),
+                        )
                     )
                     await uow.commit()
+                done += len(batch)
+                bad += len(errs)
+                ok += len(batch) - len(errs)
+                reported += len(records)
                 if progress:
                     progress(done, total)
-            await self._update(ctx, job_id, status=DONE, finished_at=ctx.clock.now(), content=None)
+            await self._update(ctx, job_id, status=DONE, finished_at=ctx.clock.now())
         except Exception as exc:
             log.exception("import job failed", job=job_id)
             await self._update(ctx, job_id, status=FAILED, finished_at=ctx.clock.now(), error=repr(exc)[:2000])
@@ -297,6 +312,8 @@ class Importer:
     async def _update(self, ctx, job_id: str, **values) -> None:
         async with ctx.uow() as uow:
             await uow.session.execute(update(self.jobs).where(self.jobs.c.id == job_id).values(**values))
+            if values.get("status") in (DONE, FAILED):
+                await uow.session.execute(self.files.delete().where(self.files.c.job_id == job_id))
             await uow.commit()
 
     async def get(self, uow, job_id: str, *, errors_limit: int = 1000) -> ImportJob:

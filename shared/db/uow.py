@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.clock import Clock, SystemClock
@@ -22,7 +22,7 @@ from shared.ids import new_id
 from shared.logging import request_id_var
 from shared.messaging import inbox as inbox_mod
 from shared.messaging.envelope import CloudEvent
-from shared.messaging.outbox import outbox_row
+from shared.messaging.outbox import insert_sql, outbox_row
 
 if TYPE_CHECKING:
     from shared.service import ServiceContext
@@ -51,7 +51,7 @@ class UnitOfWork:
         self.ctx = ctx
         self.session: AsyncSession = None  # type: ignore[assignment]
         self.events: list[CloudEvent] = []
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple] = []
         self._held = 0
         self._held_commit = False
 
@@ -84,7 +84,7 @@ class UnitOfWork:
             data=data.model_dump(mode="json"),
             extensions=ext,
         )
-        self._pending.append(outbox_row(ev, data.topic, subject, self.now()))
+        self._pending.append(outbox_row(ev, data.topic, subject, ev.time, sqlite=self.db.sqlite))
         self.events.append(ev)
         return ev
 
@@ -114,7 +114,9 @@ class UnitOfWork:
             return
         wrote = bool(self._pending)
         if self._pending:
-            await self.session.execute(insert(self.outbox), self._pending)
+            # The driver's bulk insert: events are the hot write path of every use case and import.
+            conn = await self.session.connection()
+            await conn.exec_driver_sql(insert_sql(self.outbox.name, self.db.dialect), self._pending)
             self._pending.clear()
         await self.session.commit()
         if wrote:
