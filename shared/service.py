@@ -24,6 +24,7 @@ from shared.messaging.runtime import Runtime
 from shared.messaging.transport import Transport, make_transport
 from shared.metrics import JOB_RUNS
 from shared.settings import ServiceSettings
+from shared.tuning import tune_process
 
 log = get_logger("anjian.service")
 
@@ -130,6 +131,7 @@ class ServiceContext:
     async def start(self, *, background: bool = True) -> None:
         """Open the transport, create topics, subscribe consumers, then start the background tasks."""
         self.settings.check_production()
+        tune_process()
         if self._owns_transport:
             await self._retry("transport start", self.transport.start)
         topics = set(self.spec.produces)

@@ -23,19 +23,19 @@ class HazardSettings(ServiceSettings):
     service_name = "hazard"
     model_config = SettingsConfigDict(env_prefix="ANJIAN_HAZARD_", extra="ignore", populate_by_name=True)
 
-    #: Division code -> issuer prefix; an officer issues under the nearest mapped division above theirs.
     notice_issuers: dict[str, str] = HUZHOU_NOTICE_ISSUERS
-    #: The issuer used when neither the caller's nor the enterprise's division maps to one.
+    """Division code -> issuer prefix; an officer issues under the nearest mapped division above theirs."""
     default_notice_issuer: str = "湖安监"
+    """The issuer used when neither the caller's nor the enterprise's division maps to one."""
 
-    #: The escalation ladder (rule data with a version; stored on every escalation it causes).
     ladder_code: str = DEFAULT_LADDER.code
+    """The escalation ladder (rule data with a version; stored on every escalation it causes)."""
     ladder_version: int = DEFAULT_LADDER.version
     reminder_days_before: int = DEFAULT_LADDER.reminder_days_before
     supervision_letter_after_days: int = DEFAULT_LADDER.supervision_letter_after_days
     acceptance_limit_days: int = DEFAULT_LADDER.acceptance_limit_days
-    #: Deadlines and statistics periods are calendar dates in this offset (China Standard Time).
     tz_offset_hours: int = CHINA_STANDARD_TIME
+    """Deadlines and statistics periods are calendar dates in this offset (China Standard Time)."""
 
     deadline_job_interval_s: float = 60.0
     deadline_job_batch_size: int = 500

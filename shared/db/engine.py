@@ -79,10 +79,40 @@ class Database:
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
         self._write_sessions = async_sessionmaker(write_engine, expire_on_commit=False, class_=AsyncSession)
         self.after_commit: list[Callable[[], None]] = []
+        self._relay_engine: AsyncEngine | None = None
 
     @property
     def dialect(self) -> str:
         return "sqlite" if self.sqlite else "postgresql"
+
+    @property
+    def relay_engine(self) -> AsyncEngine:
+        """The outbox relay's own small pool (PostgreSQL); on SQLite the one engine.
+
+        Its connections only ever run the relay's statements, so they carry the relay's settings:
+        no wait for the WAL at commit (a lost relay commit only means publishing a batch again,
+        which consumers dedupe), and no bitmap or sequential scans - a queue table's statistics are
+        always stale, and the planner would otherwise read and sort every pending row to find the
+        oldest thousand. No pre-ping: a failed relay statement is retried by the relay anyway.
+        """
+        if self.sqlite:
+            return self.engine
+        if self._relay_engine is None:
+            self._relay_engine = create_async_engine(
+                self.url,
+                pool_size=2,
+                max_overflow=2,
+                pool_pre_ping=False,
+                connect_args={
+                    "server_settings": {
+                        "application_name": "anjian-relay",
+                        "synchronous_commit": "off",
+                        "enable_bitmapscan": "off",
+                        "enable_seqscan": "off",
+                    }
+                },
+            )
+        return self._relay_engine
 
     def session(self, *, write: bool = True) -> AsyncSession:
         return (self._write_sessions if write else self._read_sessions)()
@@ -104,3 +134,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._relay_engine is not None:
+            await self._relay_engine.dispose()

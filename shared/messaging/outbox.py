@@ -78,7 +78,6 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        Index(f"ix_{name}_event_id", "event_id"),
     )
     Table(
         f"{name}_leases",
@@ -185,22 +184,35 @@ def encode_headers(headers: list[tuple[str, bytes]]) -> bytes:
     return b"\0".join(parts)
 
 
-_NAMES: dict[bytes, str] = {}
+#: Header names seen so far (a handful: the CloudEvents attributes and extensions), decoded once.
+_NAMES: dict[bytes, str] = {
+    n.encode(): n
+    for n in (
+        "ce_specversion",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "content-type",
+        "ce_subject",
+        "ce_requestid",
+    )
+}
 
 
-def decode_headers(blob: bytes) -> tuple[tuple[str, bytes], ...]:
+def _name(raw: bytes) -> str:
+    name = raw.decode()
+    if len(_NAMES) < 1000:
+        _NAMES[raw] = name
+    return name
+
+
+def decode_headers(blob: bytes) -> list[tuple[str, bytes]]:
     parts = bytes(blob).split(b"\0")
     if len(parts) % 2:
         raise ValueError("odd number of header parts")
-    names = _NAMES
-    out = []
-    for i in range(0, len(parts), 2):
-        raw = parts[i]
-        name = names.get(raw)
-        if name is None:
-            name = names.setdefault(raw, raw.decode()) if len(names) < 1000 else raw.decode()
-        out.append((name, parts[i + 1]))
-    return tuple(out)
+    get = _NAMES.get
+    return list(zip([get(p) or _name(p) for p in parts[0::2]], parts[1::2], strict=True))
 
 
 def row_message(row) -> Message:
@@ -276,7 +288,7 @@ class OutboxRelay:
         On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE); on PostgreSQL
         claims take a transaction-scoped advisory lock, so two relays never split one key's run.
         """
-        async with self.db.engine.connect() as conn:
+        async with self.db.relay_engine.connect() as conn:
             raw = (await conn.get_raw_connection()).driver_connection
             if self.db.sqlite:
                 await raw.execute("BEGIN IMMEDIATE")
@@ -310,23 +322,32 @@ class OutboxRelay:
                     held.update(orjson.loads(ids))
                 else:
                     await q.drop_lease(self.leases, lease_token)  # its relay died: the rows are free again
-            candidates = await q.candidates(self.t.name, self.batch_size * 2, sorted(own))
-            chosen: list[int] = []
+            # Full rows in one read, locked FOR UPDATE SKIP LOCKED on PostgreSQL; a little slack for
+            # rows that turn out blocked (a short batch is fine, the next one follows).
+            candidates = await q.candidates(self.t.name, self.batch_size + 64, sorted(own))
+            # A row another relay is settling is skipped (locked), so it cannot block its key by
+            # itself: look up the keys of leased rows the read did not return, and block those.
+            seen = {r.id for r in candidates}
+            last = candidates[-1].id if candidates else 0
+            unseen = sorted(i for i in held if i < last and i not in seen)
+            first_held = {}
+            for i, key in await q.keys_of(self.t.name, unseen) if unseen else ():
+                first_held.setdefault(key, i)
+            rows: list[_ClaimedRow] = []
             blocked: set = set()
-            for c_id, c_key, available_at in candidates:
-                if c_id in own or c_key in blocked:
+            for r in candidates:
+                if r.key in blocked:
                     continue
-                if c_id in held or (available_at is not None and q.time(available_at) > now):
-                    blocked.add(c_key)
+                if (
+                    r.id in held
+                    or (r.available_at is not None and q.time(r.available_at) > now)
+                    or first_held.get(r.key, r.id + 1) < r.id
+                ):
+                    blocked.add(r.key)  # with another relay, or waiting out a retry delay: its key waits
                     continue
-                chosen.append(c_id)
-                if len(chosen) >= self.batch_size:
+                rows.append(r)
+                if len(rows) >= self.batch_size:
                     break
-            if not chosen:
-                return []
-            rows = await q.lock_rows(self.t.name, chosen)
-            if len(rows) < len(chosen):
-                rows = _keep_runs(rows, chosen, candidates)
             if rows:
                 await q.add_lease(self.leases, token, self.service, [r.id for r in rows], now + self.lease, now)
         return rows
@@ -518,30 +539,15 @@ class OutboxRelay:
         return res.rowcount or 0
 
 
-def _keep_runs(rows: list, chosen: list[int], candidates) -> list:
-    """Drop rows that follow, in their key, a chosen row another transaction had locked."""
-    got = {r.id for r in rows}
-    key_of = {c[0]: c[1] for c in candidates}
-    lost_keys = {key_of[i] for i in chosen if i not in got}
-    first_lost = {k: min(i for i in chosen if i not in got and key_of[i] == k) for k in lost_keys}
-    return [r for r in rows if r.key not in first_lost or r.id < first_lost[r.key]]
-
-
 class _ClaimedRow:
-    __slots__ = ("id", "topic", "key", "payload", "headers", "attempts")
+    __slots__ = ("id", "topic", "key", "payload", "headers", "attempts", "available_at")
 
-    def __init__(self, id, topic, key, payload, headers, attempts) -> None:  # noqa: A002
-        self.id, self.topic, self.key, self.payload, self.headers, self.attempts = (
-            id,
-            topic,
-            key,
-            payload,
-            headers,
-            attempts,
-        )
+    def __init__(self, id, topic, key, payload, headers, attempts, available_at) -> None:  # noqa: A002
+        self.id, self.topic, self.key, self.payload = id, topic, key, payload
+        self.headers, self.attempts, self.available_at = headers, attempts, available_at
 
 
-_COLUMNS = "id, topic, key, payload, headers, attempts"
+_COLUMNS = "id, topic, key, payload, headers, attempts, available_at"
 
 
 class _PgQ:
@@ -573,22 +579,18 @@ class _PgQ:
     async def drop_lease(self, table: str, token: str) -> bool:
         return await self.c.fetchval(f"DELETE FROM {table} WHERE token = $1 RETURNING 1", token) is not None
 
-    async def candidates(self, table: str, limit: int, own: list[int]) -> list:
-        return await self.c.fetch(
-            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' AND id <> ALL($2::bigint[]) "
-            "ORDER BY id LIMIT $1",
+    async def candidates(self, table: str, limit: int, own: list[int]) -> list[_ClaimedRow]:
+        # SKIP LOCKED: a row another transaction is settling right now is left to it.
+        rows = await self.c.fetch(
+            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' AND id <> ALL($2::bigint[]) "
+            "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
             limit,
             own,
         )
-
-    async def lock_rows(self, table: str, ids: list[int]) -> list[_ClaimedRow]:
-        # SKIP LOCKED: a row another transaction is settling right now is left to it.
-        rows = await self.c.fetch(
-            f"SELECT {_COLUMNS} FROM {table} WHERE id = ANY($1::bigint[]) AND status = 'pending' "
-            "ORDER BY id FOR UPDATE SKIP LOCKED",
-            ids,
-        )
         return [_ClaimedRow(*r) for r in rows]
+
+    async def keys_of(self, table: str, ids: list[int]) -> list:
+        return await self.c.fetch(f"SELECT id, key FROM {table} WHERE id = ANY($1::bigint[]) ORDER BY id", ids)
 
     async def settle(self, table, ids, *, status, now, error, retry_at) -> None:
         await self.c.execute(
@@ -635,22 +637,21 @@ class _SqliteQ:
         cur = await self.c.execute(f"DELETE FROM {table} WHERE token = ?", (token,))
         return cur.rowcount == 1
 
-    async def candidates(self, table: str, limit: int, own: list[int]) -> list:
+    async def candidates(self, table: str, limit: int, own: list[int]) -> list[_ClaimedRow]:
+        # The transaction already holds SQLite's write lock (BEGIN IMMEDIATE): no row can be taken twice.
         cur = await self.c.execute(
-            f"SELECT id, key, available_at FROM {table} WHERE status = 'pending' "
+            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' "
             "AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
             (orjson.dumps(own).decode(), limit),
         )
-        return await cur.fetchall()
+        return [_ClaimedRow(*r) for r in await cur.fetchall()]
 
-    async def lock_rows(self, table: str, ids: list[int]) -> list[_ClaimedRow]:
-        # The transaction already holds SQLite's write lock (BEGIN IMMEDIATE): no row can be taken twice.
+    async def keys_of(self, table: str, ids: list[int]) -> list:
         cur = await self.c.execute(
-            f"SELECT {_COLUMNS} FROM {table} WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' "
-            "ORDER BY id",
+            f"SELECT id, key FROM {table} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (orjson.dumps(ids).decode(),),
         )
-        return [_ClaimedRow(*r) for r in await cur.fetchall()]
+        return await cur.fetchall()
 
     async def settle(self, table, ids, *, status, now, error, retry_at) -> None:
         await self.c.execute(

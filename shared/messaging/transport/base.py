@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 
 class TransportError(Exception):
@@ -20,12 +20,13 @@ class PublishRejected(TransportError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
+    """One message: a tuple, because the relay builds tens of thousands a second."""
+
     topic: str
     key: bytes | None
     value: bytes
-    headers: tuple[tuple[str, bytes], ...] = ()
+    headers: Sequence[tuple[str, bytes]] = ()
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers:

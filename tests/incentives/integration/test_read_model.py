@@ -14,7 +14,7 @@ from services.incentives.service.replay import events_from_file, events_from_out
 from shared.contracts import TOPIC_REGISTRY, dlq_topic
 from shared.db.engine import create_engine
 from shared.messaging.envelope import CloudEvent, from_binary
-from shared.messaging.outbox import outbox_row, outbox_table
+from shared.messaging.outbox import INSERT_COLUMNS, outbox_row, outbox_table
 from tests.incentives.conftest import USCC_A, USCC_B, class_changed, honour_roll, listed, registered, unlisted
 
 T0 = datetime(2025, 6, 1, tzinfo=UTC)
@@ -150,7 +150,17 @@ async def test_replay_from_the_registry_outbox_and_through_the_cli(make_env, tmp
         events: list[CloudEvent] = registry_events(env)
         async with engine.begin() as conn:
             await conn.execute(
-                insert(table), [outbox_row(e, TOPIC_REGISTRY, e.subject, env.clock.now()) for e in events]
+                insert(table),
+                [
+                    dict(
+                        zip(
+                            INSERT_COLUMNS,
+                            outbox_row(e, TOPIC_REGISTRY, e.subject, env.clock.now(), sqlite=False),
+                            strict=True,
+                        )
+                    )
+                    for e in events
+                ],
             )
         await engine.dispose()
         got = [e async for e in events_from_outbox(registry_url, batch=5)]

@@ -70,7 +70,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token", name=op.f("pk_outbox_leases")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index("ix_outbox_event_id", ["event_id"], unique=False)
         batch_op.create_index(
             "ix_outbox_pending",
             ["id"],
@@ -90,7 +89,6 @@ def downgrade() -> None:
             postgresql_where=sa.text("status = 'pending'"),
             sqlite_where=sa.text("status = 'pending'"),
         )
-        batch_op.drop_index("ix_outbox_event_id")
 
     op.drop_table("outbox")
     op.drop_table("outbox_leases")
