@@ -17,3 +17,54 @@ def test_distributed_services_answer_on_their_own_ports(distributed):
     hz = httpx.Client(base_url=f"http://127.0.0.1:{distributed.ports['hazard']}", timeout=30)
     assert hz.get("/hazard/v1/nothing", headers={"Authorization": f"Bearer {token}"}).status_code == 404
     assert distributed.stop() == 0
+
+
+def test_an_enterprise_registered_in_one_process_reaches_the_others_over_kafka(distributed):
+    import random
+    import time
+    from datetime import UTC, datetime
+
+    from services.registry.domain.uscc import generate_uscc
+
+    reg = httpx.Client(base_url=f"http://127.0.0.1:{distributed.ports['registry']}", timeout=30)
+    hz = httpx.Client(base_url=f"http://127.0.0.1:{distributed.ports['hazard']}", timeout=30)
+    token = reg.post("/auth/v1/token", data={"username": "officer", "password": "Anjian-officer-1"}).json()
+    auth = {"Authorization": f"Bearer {token['access_token']}"}
+    uscc = generate_uscc(random.Random(), division_code="330521")
+    r = reg.post(
+        "/registry/v1/enterprises",
+        headers=auth,
+        json={
+            "uscc": uscc,
+            "name": "德清分布式测试有限公司",
+            "legal_representative": "赵六",
+            "division_code": "330521",
+            "township": "新市镇",
+            "village": "土林村",
+            "address": "湖州市德清县新市镇",
+            "category": "general",
+            "scale": "small",
+            "employees": 12,
+        },
+    )
+    assert r.status_code == 201, r.text
+    deadline = time.time() + 60
+    while True:  # the hazard process learns of the enterprise from the registry's topic
+        h = hz.post(
+            "/hazard/v1/hazards",
+            headers=auth,
+            json={
+                "uscc": uscc,
+                "source": "routine_check",
+                "description": "安全出口堵塞",
+                "level": "general",
+                "found_at": datetime.now(UTC).isoformat(),
+                "found_by": "检查员",
+            },
+        )
+        if h.status_code == 201:
+            break
+        assert h.status_code == 422 and h.json()["code"] == "unknown_enterprise", h.text
+        assert time.time() < deadline, "the hazard service never heard of the enterprise"
+        time.sleep(0.2)
+    assert distributed.stop() == 0

@@ -20,14 +20,52 @@ def invoke(*args: str):
 def test_users_create_makes_an_account_the_suite_signs_in(tmp_path, monkeypatch):
     monkeypatch.delenv("ANJIAN_JWT_SIGNING_KEY", raising=False)
     data = tmp_path / "data"
-    out = invoke("users", "create", "--data-dir", str(data), "--username", "li.wei", "--password", "Li-wei-pass-1",
-                 "--role", "officer", "--division-code", "330503")
+    out = invoke(
+        "users",
+        "create",
+        "--data-dir",
+        str(data),
+        "--username",
+        "li.wei",
+        "--password",
+        "Li-wei-pass-1",
+        "--role",
+        "officer",
+        "--division-code",
+        "330503",
+    )
     assert "created officer 'li.wei'" in out
-    bad = runner.invoke(cli.app, ["users", "create", "--data-dir", str(data), "--username", "x1", "--password",
-                                  "Long-enough-1", "--role", "officer"])
+    bad = runner.invoke(
+        cli.app,
+        [
+            "users",
+            "create",
+            "--data-dir",
+            str(data),
+            "--username",
+            "x1",
+            "--password",
+            "Long-enough-1",
+            "--role",
+            "officer",
+        ],
+    )
     assert bad.exit_code != 0 and "division_code" in bad.output
-    dup = runner.invoke(cli.app, ["users", "create", "--data-dir", str(data), "--username", "li.wei", "--password",
-                                  "Li-wei-pass-1", "--role", "admin"])
+    dup = runner.invoke(
+        cli.app,
+        [
+            "users",
+            "create",
+            "--data-dir",
+            str(data),
+            "--username",
+            "li.wei",
+            "--password",
+            "Li-wei-pass-1",
+            "--role",
+            "admin",
+        ],
+    )
     assert dup.exit_code == 1 and "exists" in dup.output
 
     migrate_all(data)  # `anjian run` does this before it starts
@@ -54,5 +92,6 @@ def test_migrate_and_outbox_commands(tmp_path, monkeypatch):
     assert "registry: 0 rows redriven" in invoke("outbox", "redrive", "--data-dir", str(data), "--service", "registry")
     bad = runner.invoke(cli.app, ["outbox", "status", "--data-dir", str(data), "--service", "nope"])
     assert bad.exit_code != 0
-    assert "hazard: downgraded to base" in invoke("migrate", "--data-dir", str(data), "--service", "hazard", "--down",
-                                                  "--revision", "base")
+    assert "hazard: downgraded to base" in invoke(
+        "migrate", "--data-dir", str(data), "--service", "hazard", "--down", "--revision", "base"
+    )
