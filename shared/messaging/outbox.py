@@ -282,7 +282,7 @@ class OutboxRelay:
         return min(self.backoff_max_s, 0.05 * 2 ** min(attempts, 20))
 
     @asynccontextmanager
-    async def _raw(self):
+    async def _raw(self, *, transaction: bool = True):
         """A driver connection in a transaction (the relay's hot path skips the ORM layer).
 
         On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE); on PostgreSQL
@@ -298,33 +298,29 @@ class OutboxRelay:
                     await raw.rollback()
                     raise
                 await raw.commit()
-            else:
+            elif transaction:
                 async with raw.transaction():
                     yield _PgQ(raw)
+            else:
+                yield _PgQ(raw)  # one statement, atomic by itself
 
-    async def _claim(self, token: str, inflight: frozenset[str] = frozenset()) -> list:
+    async def _claim(self, token: str) -> list:
         """Lease the next publishable rows, at most one unbroken run per key, in id order.
 
-        ``inflight`` are this relay's own batches still being published or settled: their rows are
-        neither taken again nor blocking, because this relay publishes its batches in order. Rows
-        under another relay's live lease, or waiting out a retry delay, block the rest of their key.
+        Rows under another relay's live lease, or waiting out a retry delay, block the rest of
+        their key until they are published.
         """
         now = self.clock.now()
         async with self._raw() as q:
-            if not self.db.sqlite:
-                await q.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-            own: set[int] = set()
             held: set[int] = set()
-            for lease_token, ids, until in await q.leases(self.leases):
-                if lease_token in inflight:
-                    own.update(orjson.loads(ids))
-                elif q.time(until) > now:
+            for lease_token, ids, until in await q.leases(self.leases, self._lock_key):
+                if q.time(until) > now:
                     held.update(orjson.loads(ids))
                 else:
                     await q.drop_lease(self.leases, lease_token)  # its relay died: the rows are free again
             # Full rows in one read, locked FOR UPDATE SKIP LOCKED on PostgreSQL; a little slack for
             # rows that turn out blocked (a short batch is fine, the next one follows).
-            candidates = await q.candidates(self.t.name, self.batch_size + 64, sorted(own))
+            candidates = await q.candidates(self.t.name, self.batch_size + 64)
             # A row another relay is settling is skipped (locked), so it cannot block its key by
             # itself: look up the keys of leased rows the read did not return, and block those.
             seen = {r.id for r in candidates}
@@ -362,16 +358,23 @@ class OutboxRelay:
         retry_at: datetime | None = None,
         end_lease: bool = True,
     ) -> None:
-        """Settle leased rows: published, dead, or handed back (to wait until ``retry_at``)."""
-        async with self._raw() as q:
-            owned = await q.drop_lease(self.leases, token) if end_lease else True
-            if not ids:
-                return
-            if status == PUBLISHED:
-                # Marking what went out as published is true whoever holds the lease now.
-                await q.settle(self.t.name, ids, status=PUBLISHED, now=self.clock.now(), error=None, retry_at=None)
-            elif owned:
-                await q.settle(self.t.name, ids, status=status, now=self.clock.now(), error=error, retry_at=retry_at)
+        """Settle leased rows: published, dead, or handed back (to wait until ``retry_at``).
+
+        Marking what went out as published is true whoever holds the lease now; anything else is
+        done only while the lease is still this relay's.
+        """
+        async with self._raw(transaction=self.db.sqlite) as q:
+            await q.finish(
+                self.t.name,
+                self.leases,
+                ids,
+                token,
+                status=status,
+                now=self.clock.now(),
+                error=error,
+                retry_at=retry_at,
+                end_lease=end_lease,
+            )
 
     async def _prepare(self, token: str, rows) -> tuple[list[Message], list[int]]:
         """Messages for the claimed rows; rows that cannot become one are set aside as dead."""
@@ -405,21 +408,25 @@ class OutboxRelay:
 
     async def run_once(self) -> int:
         """Publish one batch; returns how many rows were published. Transport errors propagate."""
+        return (await self._batch())[0]
+
+    async def _batch(self) -> tuple[int, int]:
+        """One batch: (rows published, rows taken off the queue - published or set aside)."""
         token = str(uuid.uuid4())
         rows = await self._claim(token)
         if not rows:
-            return 0
+            return 0, 0
         messages, ids = await self._prepare(token, rows)
         try:
             await self.transport.publish(messages)
         except TransportError as exc:
             n = await self._settle_failure(token, ids, rows, exc)
             if isinstance(exc, PublishRejected):
-                return n
+                return n, len(rows) - len(ids) + n + 1
             raise
         await self._finish(ids, token, status=PUBLISHED)
         OUTBOX_PUBLISHED.labels(self.service).inc(len(ids))
-        return len(ids)
+        return len(ids), len(rows)
 
     async def _release(self, ids: list[int], token: str, error: str, rows) -> None:
         """Give rows back after a transport error, each waiting a growing delay; ends the lease."""
@@ -428,64 +435,21 @@ class OutboxRelay:
             ids, token, error=error[:2000], retry_at=self.clock.now() + timedelta(seconds=self._retry_delay(attempts))
         )
 
-    async def _pump(self) -> int:
-        """Publish everything publishable now, claiming the next batch while the current one is sent.
-
-        Batches are published strictly one after another (per-key order holds); only the database
-        work - claiming the next batch, settling the previous one - overlaps with the broker's.
-        """
-        total = 0
-        token = str(uuid.uuid4())
-        rows = await self._claim(token)
-        settling: asyncio.Task | None = None
-        settling_token: str | None = None
-        try:
-            while rows:
-                messages, ids = await self._prepare(token, rows)
-                send = asyncio.ensure_future(self.transport.publish(messages))
-                inflight = {token}
-                if settling is not None and not settling.done():
-                    inflight.add(settling_token)
-                next_token = str(uuid.uuid4())
-                claim_next = asyncio.ensure_future(self._claim(next_token, frozenset(inflight)))
-                try:
-                    await send
-                except TransportError as exc:
-                    nxt = (await asyncio.gather(claim_next, return_exceptions=True))[0]
-                    if isinstance(nxt, list) and nxt:
-                        # Claimed behind a batch that failed: hand back untouched, no retry penalty.
-                        await self._finish([], next_token)
-                    if settling is not None:
-                        await settling
-                        settling = None
-                    total += await self._settle_failure(token, ids, rows, exc)
-                    if isinstance(exc, PublishRejected):
-                        token, rows = str(uuid.uuid4()), None
-                        rows = await self._claim(token)
-                        continue
-                    raise
-                if settling is not None:
-                    await settling
-                settling = asyncio.ensure_future(self._finish(ids, token, status=PUBLISHED))
-                settling_token = token
-                OUTBOX_PUBLISHED.labels(self.service).inc(len(ids))
-                total += len(ids)
-                rows, token = await claim_next, next_token
-        finally:
-            if settling is not None:
-                await settling
-        return total
-
     async def drain(self) -> int:
-        """Publish until nothing is publishable now (tests, shutdown)."""
-        return await self._pump()
+        """Publish until nothing is publishable now, batch after batch (per-key order holds)."""
+        total = 0
+        while True:
+            published, taken = await self._batch()
+            total += published
+            if not taken:
+                return total
 
     async def run(self) -> None:
         """The relay loop: publish, and on transport errors back off and retry for ever."""
         while True:
             self._wakeup.clear()
             try:
-                await self._pump()
+                await self.drain()
                 self._failures = 0
             except TransportError as exc:
                 self._failures += 1
@@ -563,8 +527,30 @@ class _PgQ:
     async def execute(self, sql: str, *args) -> None:
         await self.c.execute(sql, *args)
 
-    async def leases(self, table: str) -> list:
+    async def leases(self, table: str, lock_key: int) -> list:
+        # The lock first, in a statement of its own: a statement's snapshot is taken when it starts,
+        # so reading the leases in the same statement would miss a lease the previous holder of the
+        # lock committed while this one waited - and its rows would be claimed twice.
+        await self.c.execute("SELECT pg_advisory_xact_lock($1)", lock_key)
         return await self.c.fetch(f"SELECT token, ids, lease_until FROM {table}")
+
+    async def finish(self, table, leases, ids, token, *, status, now, error, retry_at, end_lease) -> None:
+        # Ending the lease and settling its rows in one statement (one round trip, atomic).
+        await self.c.execute(
+            f"WITH dropped AS (DELETE FROM {leases} WHERE $7 AND token = $6 RETURNING 1) "
+            f"UPDATE {table} SET status = COALESCE($2, status), attempts = attempts + 1, "
+            "published_at = CASE WHEN $2 = 'published' THEN $3 ELSE published_at END, "
+            "last_error = COALESCE($4, last_error), available_at = COALESCE($5, available_at) "
+            "WHERE id = ANY($1::bigint[]) AND status = 'pending' "
+            "AND ($2 = 'published' OR NOT $7 OR EXISTS (SELECT 1 FROM dropped))",
+            ids,
+            status,
+            now,
+            error,
+            retry_at,
+            token,
+            end_lease,
+        )
 
     async def add_lease(self, table, token, relay, ids, until, now) -> None:
         await self.c.execute(
@@ -579,31 +565,16 @@ class _PgQ:
     async def drop_lease(self, table: str, token: str) -> bool:
         return await self.c.fetchval(f"DELETE FROM {table} WHERE token = $1 RETURNING 1", token) is not None
 
-    async def candidates(self, table: str, limit: int, own: list[int]) -> list[_ClaimedRow]:
+    async def candidates(self, table: str, limit: int) -> list[_ClaimedRow]:
         # SKIP LOCKED: a row another transaction is settling right now is left to it.
         rows = await self.c.fetch(
-            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' AND id <> ALL($2::bigint[]) "
-            "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
             limit,
-            own,
         )
         return [_ClaimedRow(*r) for r in rows]
 
     async def keys_of(self, table: str, ids: list[int]) -> list:
         return await self.c.fetch(f"SELECT id, key FROM {table} WHERE id = ANY($1::bigint[]) ORDER BY id", ids)
-
-    async def settle(self, table, ids, *, status, now, error, retry_at) -> None:
-        await self.c.execute(
-            f"UPDATE {table} SET status = COALESCE($2, status), attempts = attempts + 1, "
-            "published_at = CASE WHEN $2 = 'published' THEN $3 ELSE published_at END, "
-            "last_error = COALESCE($4, last_error), available_at = COALESCE($5, available_at) "
-            "WHERE id = ANY($1::bigint[]) AND status = 'pending'",
-            ids,
-            status,
-            now,
-            error,
-            retry_at,
-        )
 
 
 class _SqliteQ:
@@ -623,9 +594,15 @@ class _SqliteQ:
         # The text form SQLAlchemy's SQLite DATETIME (and so UTCDateTime) stores and compares.
         return None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
-    async def leases(self, table: str) -> list:
+    async def leases(self, table: str, lock_key: int) -> list:
+        # No advisory lock needed: the transaction holds SQLite's write lock already.
         cur = await self.c.execute(f"SELECT token, ids, lease_until FROM {table}")
         return await cur.fetchall()
+
+    async def finish(self, table, leases, ids, token, *, status, now, error, retry_at, end_lease) -> None:
+        owned = await self.drop_lease(leases, token) if end_lease else True
+        if ids and (status == PUBLISHED or owned):
+            await self.settle(table, ids, status=status, now=now, error=error, retry_at=retry_at)
 
     async def add_lease(self, table, token, relay, ids, until, now) -> None:
         await self.c.execute(
@@ -637,12 +614,10 @@ class _SqliteQ:
         cur = await self.c.execute(f"DELETE FROM {table} WHERE token = ?", (token,))
         return cur.rowcount == 1
 
-    async def candidates(self, table: str, limit: int, own: list[int]) -> list[_ClaimedRow]:
+    async def candidates(self, table: str, limit: int) -> list[_ClaimedRow]:
         # The transaction already holds SQLite's write lock (BEGIN IMMEDIATE): no row can be taken twice.
         cur = await self.c.execute(
-            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' "
-            "AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
-            (orjson.dumps(own).decode(), limit),
+            f"SELECT {_COLUMNS} FROM {table} WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
         )
         return [_ClaimedRow(*r) for r in await cur.fetchall()]
 

@@ -102,9 +102,13 @@ def suite(tmp_path_factory) -> Iterator[Suite]:
                 proc.wait(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (no ``playwright install``); skips without either."""
+    """Debian's Chromium driven by Playwright (no ``playwright install``); skips without either.
+
+    Module-scoped on purpose: Playwright's sync API runs an event loop in the main thread while it
+    is open, and the async tests of later modules need that thread's loop slot free again.
+    """
     if shutil.which(str(CHROMIUM)) is None:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
