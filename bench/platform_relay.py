@@ -18,7 +18,7 @@ from shared.messaging.transport.kafka import KafkaTransport
 from shared.service import ServiceContext
 from shared.testing.broker import TansuBroker
 
-N = 20_000
+N = 50_000
 KEYS = 500
 
 

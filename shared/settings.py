@@ -67,7 +67,7 @@ class ServiceSettings(BaseSettings):
     kafka_request_timeout_ms: int = 30000
     """Timeout of one request to the broker."""
 
-    relay_batch_size: int = 1000
+    relay_batch_size: int = 5000
     """Outbox rows the relay publishes per batch."""
     relay_poll_interval_s: float = 1.0
     """Relay poll interval; commits in this process wake it at once, so this only covers other writers."""

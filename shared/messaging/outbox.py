@@ -248,7 +248,7 @@ class OutboxRelay:
         table: Table,
         transport: Transport,
         service: str,
-        batch_size: int = 1000,
+        batch_size: int = 5000,
         poll_interval_s: float = 1.0,
         lease_s: float = 30.0,
         backoff_max_s: float = 30.0,
