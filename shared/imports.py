@@ -116,10 +116,8 @@ def read_rows(data: bytes, filename: str = "") -> tuple[list[str], Iterator[tupl
             code="file_too_large",
             errors=[{"field": "file", "message": "too large"}],
         )
-    if data[:4] == _XLSX_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):
-        rows = _xlsx_rows(data)
-    else:
-        rows = csv.reader(io.StringIO(decode_csv(data)))
+    xlsx = data[:4] == _XLSX_MAGIC or filename.lower().endswith((".xlsx", ".xlsm"))
+    rows = _xlsx_rows(data) if xlsx else csv.reader(io.StringIO(decode_csv(data)))
     rows = iter(rows)
     try:
         header = [_normalize_header(h) for h in next(rows)]
@@ -128,12 +126,18 @@ def read_rows(data: bytes, filename: str = "") -> tuple[list[str], Iterator[tupl
             "the file has no header row", code="empty_file", errors=[{"field": "file", "message": "no header"}]
         ) from None
 
+    named = [(i, h) for i, h in enumerate(header) if h]
+    width = len(header)
+
     def gen() -> Iterator[tuple[int, dict[str, Any]]]:
         for n, raw in enumerate(rows, start=2):
-            values = [_clean(v) for v in raw]
-            if not any(v is not None for v in values):
+            # CSV cells are always text; spreadsheet cells need their numbers and blanks cleaned.
+            values = [_clean(v) for v in raw] if xlsx else [v.strip() or None for v in raw]
+            if all(v is None for v in values):
                 continue  # blank lines are not rows
-            yield n, {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+            if len(values) < width:
+                values += [None] * (width - len(values))
+            yield n, {h: values[i] for i, h in named}
 
     return header, gen()
 

@@ -19,6 +19,20 @@ class RequestContextMiddleware:
     def __init__(self, app, service: str) -> None:
         self.app = app
         self.service = service
+        self._children: dict[tuple[str, str, int], tuple] = {}  # metric children by (method, route, status)
+
+    def _observe(self, method: str, route: str, status: int, elapsed: float) -> None:
+        # labels() takes a lock and builds a key on every call; the hot paths reuse the children.
+        children = self._children.get((method, route, status))
+        if children is None:
+            children = (
+                HTTP_REQUESTS.labels(self.service, method, route, str(status)),
+                HTTP_LATENCY.labels(self.service, method, route),
+            )
+            if len(self._children) < 10_000:
+                self._children[(method, route, status)] = children
+        children[0].inc()
+        children[1].observe(elapsed)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -48,8 +62,7 @@ class RequestContextMiddleware:
             route = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "")
-            HTTP_REQUESTS.labels(self.service, method, path, str(status)).inc()
-            HTTP_LATENCY.labels(self.service, method, path).observe(elapsed)
+            self._observe(method, path, status, elapsed)
             if status >= 500 or not path.endswith(("/health/live", "/health/ready", "/metrics")):
                 log.info(
                     "request",
