@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Column,
     Index,
@@ -27,8 +26,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    any_,
-    bindparam,
     func,
     select,
     text,
@@ -63,7 +60,7 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
         Column("subject", String(120), nullable=True),
         Column("time", UTCDateTime(), nullable=False),
         Column("payload", LargeBinary(), nullable=False),
-        # The binary-mode CloudEvents headers, encoded once at write time (see encode_headers).
+        # The binary-mode CloudEvents headers, encoded once at write time (see headers_blob).
         Column("headers", LargeBinary(), nullable=False),
         Column("status", String(16), nullable=False, server_default=PENDING),
         Column("attempts", Integer(), nullable=False, server_default="0"),
@@ -149,7 +146,10 @@ def _sqlite_time(value: datetime) -> str:
 
 
 def headers_blob(event: CloudEvent) -> bytes:
-    """The binary-mode CloudEvents headers of ``event``, encoded once (see ``encode_headers``)."""
+    """The binary-mode CloudEvents headers of ``event`` as one blob: name NUL value NUL ...
+
+    No CloudEvents attribute contains NUL, so the relay splits it back without parsing.
+    """
     parts = [
         "ce_specversion",
         event.specversion,
@@ -172,16 +172,6 @@ def headers_blob(event: CloudEvent) -> bytes:
     if text.count("\0") != len(parts) - 1:
         raise ValueError("a CloudEvents attribute contains NUL")
     return text.encode()
-
-
-def encode_headers(headers: list[tuple[str, bytes]]) -> bytes:
-    """Headers as one blob: name NUL value NUL ... (no CloudEvents attribute contains NUL)."""
-    parts = []
-    for k, v in headers:
-        if b"\0" in v or "\0" in k:
-            raise ValueError(f"header {k} contains NUL")
-        parts += (k.encode(), v)
-    return b"\0".join(parts)
 
 
 #: Header names seen so far (a handful: the CloudEvents attributes and extensions), decoded once.
@@ -271,12 +261,6 @@ class OutboxRelay:
     def wake(self) -> None:
         """Called after every commit that wrote outbox rows."""
         self._wakeup.set()
-
-    def _ids(self, ids: list[int]):
-        """``id IN (...)``; on PostgreSQL ``id = ANY($1)``, one prepared statement whatever the count."""
-        if self.db.sqlite:
-            return self.t.c.id.in_(ids)
-        return self.t.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger())))
 
     def _retry_delay(self, attempts: int) -> float:
         return min(self.backoff_max_s, 0.05 * 2 ** min(attempts, 20))
