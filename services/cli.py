@@ -133,6 +133,24 @@ def run_distributed(
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen] = []
+
+    def _stop(signum=None, _frame=None, code: int = 0):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        raise SystemExit(code)
+
+    # Handlers first: a stop that arrives while the broker or the services are still starting
+    # must stop what has started and exit 0, not die with KeyboardInterrupt and orphan them.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or os.environ.get("ANJIAN_KAFKA_BOOTSTRAP_SERVERS")
     if not bootstrap:
         broker, bootstrap = start_tansu()
@@ -157,24 +175,11 @@ def run_distributed(
     typer.echo("services: " + ", ".join(f"{n} http://{host}:{p}" for n, p in ports.items()), err=True)
     _wait_ready(host, ports)
 
-    def _stop(*_):
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
     while all(p.poll() is None for p in procs):
         time.sleep(0.5)
     failed = [p.args for p in procs if p.poll() is not None]
     typer.echo(f"a process ended: {failed}; stopping the rest", err=True)
-    _stop()
+    _stop(code=1)
 
 
 def _wait_ready(host: str, ports: dict[str, int], timeout: float = 90) -> None:

@@ -68,3 +68,40 @@ def test_an_enterprise_registered_in_one_process_reaches_the_others_over_kafka(d
         assert time.time() < deadline, "the hazard service never heard of the enterprise"
         time.sleep(0.2)
     assert distributed.stop() == 0
+
+
+def test_a_stop_while_still_starting_stops_everything_and_exits_zero(tmp_path):
+    """Ctrl-C before every service is ready (CI once hit this: exit 130 and orphaned children)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.e2e.conftest import BIN, free_port_block
+
+    base = free_port_block(4)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "KAFKA_"))}
+    log = tmp_path / "anjian.log"
+    proc = subprocess.Popen(
+        [str(BIN), "run-distributed", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while "started the Tansu test broker" not in log.read_text():  # the broker runs; services start
+            assert proc.poll() is None and time.time() < deadline, log.read_text()[-2000:]
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0, log.read_text()[-2000:]
+        # Nothing it started outlives it: the process group is empty.
+        time.sleep(0.5)
+        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+        assert out.strip() == "", f"left running: {out}"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
