@@ -43,7 +43,7 @@ test-pg: install
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff check shared services tests bench scripts
 
 bench: install
 	$(BIN)/python -m bench

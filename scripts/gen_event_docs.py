@@ -63,7 +63,8 @@ def render() -> str:
             lines.append("| field | type | required |")
             lines.append("|---|---|---|")
             for name, prop in schema.get("properties", {}).items():
-                lines.append(f"| `{name}` | {_type(prop, schema.get('$defs', {}))} | {'yes' if name in required else ''} |")
+                kind = _type(prop, schema.get("$defs", {}))
+                lines.append(f"| `{name}` | {kind} | {'yes' if name in required else ''} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
