@@ -54,6 +54,38 @@ async def seed_demo(suite) -> None:
             continue
         await mod.seed(suite.ctx(name))
         await _settle(suite)
+    if "grid" in suite.apps:
+        await seed_grid_worker(suite.ctx("registry"), suite.ctx("grid"))
+
+
+#: The demo grid worker: the village cell of 南浔区旧馆镇三桥村, which the grid demo builds.
+GRID_WORKER = ("sanqiao", "Anjian-sanqiao-1", ("旧馆镇", "三桥村"))
+
+
+async def seed_grid_worker(registry_ctx, grid_ctx) -> None:
+    """A grid worker account scoped to the demo's 三桥村 cell (cell ids exist only after the grid demo)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from services.grid.models import Cell
+    from services.registry.schemas.auth import UserCreate
+    from services.registry.service.users import create_user
+
+    username, password, (town, village) = GRID_WORKER
+    parent = aliased(Cell)
+    async with grid_ctx.uow(write=False) as uow:
+        cell_id = await uow.session.scalar(
+            select(Cell.id)
+            .join(parent, parent.id == Cell.parent_id)
+            .where(Cell.name == village, parent.name == town)
+            .limit(1)
+        )
+    if cell_id is None:
+        return
+    async with registry_ctx.uow() as uow:
+        await create_user(
+            uow=uow, data=UserCreate(username=username, password=password, role="grid_worker", grid_cell_ids=[cell_id])
+        )
 
 
 async def _settle(suite) -> None:

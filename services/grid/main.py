@@ -11,12 +11,17 @@ from shared.api.app import create_service_app
 from shared.clock import Clock
 from shared.contracts import TOPIC_GRID
 from shared.messaging.transport import Transport
-from shared.service import ServiceSpec
+from shared.service import ConsumerSpec, Job, ServiceSpec
 
 NAME = "grid"
 
 
-def build_spec() -> ServiceSpec:
+def build_spec(settings: GridSettings | None = None) -> ServiceSpec:
+    """The grid service: tables, consumer of registry events, the report escalation job."""
+    from services.grid.events.incoming import handlers
+    from services.grid.service.reports import escalate_reports
+
+    settings = settings or GridSettings()
     return ServiceSpec(
         name=NAME,
         metadata=models.metadata,
@@ -24,6 +29,8 @@ def build_spec() -> ServiceSpec:
         inbox=models.inbox,
         idempotency=models.idempotency,
         produces=(TOPIC_GRID,),
+        consumers=(ConsumerSpec(name=NAME, handlers=handlers),),
+        jobs=(Job("report_escalation", settings.report_job_interval_s, escalate_reports),),
         path_prefixes=("/grid",),
     )
 
@@ -36,9 +43,10 @@ def create_app(
     background: bool = True,
 ) -> FastAPI:
     """The grid app; give it a transport to share one (embedded suite, tests)."""
+    settings = settings or GridSettings()
     return create_service_app(
-        spec=build_spec(),
-        settings=settings or GridSettings(),
+        spec=build_spec(settings),
+        settings=settings,
         routers=routers(),
         transport=transport,
         clock=clock,

@@ -27,6 +27,8 @@ class FindingRecordedV1(EventData):
 
 @event
 class ReportFiledV1(EventData):
+    """A grid report and the cell it was routed to (``routed_to`` null: the bureau)."""
+
     event_type = "grid.report.filed.v1"
     topic = TOPIC_GRID
     report_id: str

@@ -263,3 +263,69 @@ async def test_registry_decisions_reach_hazards_partners_and_webhooks_and_come_b
     assert proposals[0]["status"] == "pending"
     entry_now = (await c.get(f"/registry/v1/enterprises/{uscc}", headers=a)).json()
     assert entry_now["blacklisted"] is False  # a proposal is never a listing until an officer decides
+
+
+async def test_a_grid_inspection_finding_becomes_a_hazard_in_the_enterprise_cell(suite):
+    """Registry -> grid (placed by township and village) -> inspection -> finding event -> hazard."""
+    c = suite.client
+    officer = staff(suite, "officer", "officer-a", division_code="330503")
+    town = (
+        await c.post(
+            "/grid/v1/cells", headers=officer, json={"code": "JG", "name": "旧馆镇", "division_code": "330503"}
+        )
+    ).json()
+    village = await c.post(
+        "/grid/v1/cells", headers=officer, json={"code": "JG-SQ", "name": "三桥村", "parent_id": town["id"]}
+    )
+    assert village.status_code == 201, village.text
+    village = village.json()
+    uscc = generate_uscc(random.Random(), division_code="330503")
+    r = await c.post(
+        "/registry/v1/enterprises",
+        headers=officer,
+        json={
+            "uscc": uscc,
+            "name": "三桥村网格测试厂",
+            "legal_representative": "周七",
+            "division_code": "330503",
+            "township": "旧馆镇",
+            "village": "三桥村",
+            "address": "湖州市南浔区旧馆镇三桥村",
+            "category": "industry_trade",
+            "scale": "small",
+            "employees": 9,
+        },
+    )
+    assert r.status_code == 201, r.text
+    worker = staff(suite, "grid_worker", "worker-sq", grid_cell_ids=[village["id"]])
+
+    async def placed():
+        e = await c.get(f"/grid/v1/enterprises/{uscc}", headers=worker)
+        return e.status_code == 200 and e.json()["cell_id"] == village["id"]
+
+    await eventually(placed)
+    visit = await c.post(
+        "/grid/v1/inspections",
+        headers=worker,
+        json={
+            "uscc": uscc,
+            "inspected_at": datetime.now(UTC).isoformat(),
+            "inspector": "三桥村网格员",
+            "checklist": [{"item": "电气线路", "result": "fail"}],
+            "findings": [{"description": "电线私拉乱接", "level": "general"}],
+        },
+    )
+    assert visit.status_code == 201, visit.text
+
+    async def hazard_in_cell():
+        # The grid worker sees the hazard through the cell its finding carried.
+        r = await c.get("/hazard/v1/hazards", headers=worker, params={"uscc": uscc})
+        return r.json()["items"] if r.status_code == 200 and r.json()["total"] == 1 else None
+
+    [h] = await eventually(hazard_in_cell)
+    assert (h["source"], h["cell_id"], h["description"], h["status"]) == (
+        "grid_inspection",
+        village["id"],
+        "电线私拉乱接",
+        "reported",
+    )

@@ -48,6 +48,16 @@ async def test_first_start_creates_the_documented_demo_accounts_once(data_dir):
                 token = r.json()["access_token"]
                 r = await c.get("/registry/v1/users", headers={"Authorization": f"Bearer {token}"})
                 names = [u["username"] for u in r.json()]
-                assert names.count("admin") == 1 and {"officer", "officer2", "nanxun"} <= set(names)
+                assert names.count("admin") == 1 and {"officer", "officer2", "nanxun", "sanqiao"} <= set(names)
+                assert names.count("sanqiao") == 1
+                # The demo grid worker sees their village cell, its enterprises and the work done there.
+                r = await c.post("/auth/v1/token", data={"username": "sanqiao", "password": "Anjian-sanqiao-1"})
+                worker = {"Authorization": f"Bearer {r.json()['access_token']}"}
+                [cell] = (await c.get("/grid/v1/cells", headers=worker)).json()["items"]
+                assert (cell["name"], cell["level"]) == ("三桥村", 2)
+                stats = (await c.get("/grid/v1/stats", headers=worker, params={"cell_id": cell["id"]})).json()
+                assert stats["total"]["enterprises"] > 0
+                plan = (await c.get("/grid/v1/inspection-plan", headers=worker, params={"due_only": "false"})).json()
+                assert plan["total"] == stats["total"]["enterprises"]
                 bad = await c.post("/auth/v1/token", data={"username": "admin", "password": "wrong"})
                 assert bad.status_code == 401 and bad.json()["code"] == "invalid_credentials"

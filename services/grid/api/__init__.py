@@ -4,4 +4,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from services.grid.api import cells, enterprises, inspections, reports, work
+
+    return [cells.router, enterprises.router, reports.router, inspections.router, work.router]

@@ -25,8 +25,8 @@ KEPT_FIELDS = ("name", "division_code", "township", "village", "category")
 
 
 def normalize_uscc(value: str) -> str:
-    """Strip, fold full-width characters and upper-case, as the registry does before validating."""
-    return unicodedata.normalize("NFKC", value).strip().upper()
+    """Fold full-width characters, drop every whitespace and upper-case, as the registry does."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 async def require_known(uow: UnitOfWork, uscc: str, field: str = "uscc") -> Enterprise:

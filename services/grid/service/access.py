@@ -1,0 +1,73 @@
+"""Who may see and change which part of the grid: the access matrix of the grid service.
+
+- admin: everything.
+- officer: cells answering to their division (``scope_code``; 330500 covers the city) and the
+  enterprises located there; builds the tree, names members, places enterprises.
+- grid_worker: the cells named in their token and everything under them; files reports there,
+  records inspections of the enterprises placed there, acknowledges and resolves the reports
+  routed there.
+- other roles: nothing here (403).
+
+Cells and enterprises outside the caller's scope are 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_
+
+from services.grid.domain.tree import within
+from services.grid.models import Cell
+from shared.areas import division_covers, division_range
+from shared.errors import Forbidden, NotFound
+from shared.security.principal import Principal
+
+READERS = ("admin", "officer", "grid_worker")
+BUILDERS = ("admin", "officer")
+
+
+def require_role(user: Principal, roles: tuple[str, ...], what: str) -> None:
+    """403 ``forbidden_role`` unless the caller has one of ``roles``."""
+    if user.role not in roles:
+        raise Forbidden(f"role {user.role!r} may not {what}; allowed: {', '.join(roles)}", code="forbidden_role")
+
+
+def cell_scope(user: Principal) -> list[ColumnElement[bool]]:
+    """SQL conditions that keep a query to the cells the caller may see."""
+    if user.is_admin:
+        return []
+    if user.role == "officer":
+        if not user.division_code:
+            return [false()]
+        low, high = division_range(user.division_code)
+        return [Cell.scope_code >= low, Cell.scope_code < high]
+    if user.role == "grid_worker" and user.grid_cell_ids:
+        return [or_(*(Cell.path.contains(f"/{cid}/") for cid in user.grid_cell_ids))]
+    return [false()]
+
+
+def can_see_cell(user: Principal, cell: Cell) -> bool:
+    if user.is_admin:
+        return True
+    if user.role == "officer":
+        return bool(user.division_code) and division_covers(user.division_code, cell.scope_code)
+    if user.role == "grid_worker":
+        return within(cell.path, user.grid_cell_ids)
+    return False
+
+
+def require_cell(user: Principal, cell: Cell | None, cell_id: str) -> Cell:
+    """The cell, or 404 ``cell_not_found`` when it does not exist or lies outside the caller's scope."""
+    if cell is None or not can_see_cell(user, cell):
+        raise NotFound(f"no grid cell {cell_id}", code="cell_not_found")
+    return cell
+
+
+def can_see_enterprise(user: Principal, division_code: str | None, cell: Cell | None) -> bool:
+    """An officer sees the enterprises of their division; a grid worker those placed in their cells."""
+    if user.is_admin:
+        return True
+    if user.role == "officer":
+        return bool(user.division_code) and division_covers(user.division_code, division_code)
+    if user.role == "grid_worker":
+        return cell is not None and within(cell.path, user.grid_cell_ids)
+    return False
