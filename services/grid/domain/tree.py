@@ -62,6 +62,16 @@ def path_ids(path: str) -> list[str]:
     return [p for p in path.split("/") if p]
 
 
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """``[low, high)`` of the paths of a cell and everything under it.
+
+    Every such path starts with ``path`` (which ends in '/'), and '0' is the character after '/',
+    so a byte-ordered range holds exactly the subtree. A range, unlike ``LIKE 'path%'``, uses a
+    plain index on SQLite and on PostgreSQL alike.
+    """
+    return path, path[:-1] + "0"
+
+
 def within(path: str, cell_ids: tuple[str, ...] | list[str]) -> bool:
     """True when the cell with ``path`` is one of ``cell_ids`` or lies under one of them."""
     return any(f"/{cid}/" in path for cid in cell_ids)

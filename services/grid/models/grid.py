@@ -136,7 +136,8 @@ class Inspection(GridModel, table=True):
 
     __tablename__ = "inspections"
     __table_args__ = (
-        Index("ix_inspections_inspected_at_cell_id", "inspected_at", "cell_id"),
+        # Statistics: a cell's visits in a period are one range of this index.
+        Index("ix_inspections_cell_id_inspected_at", "cell_id", "inspected_at"),
         Index("ix_inspections_uscc_inspected_at", "uscc", "inspected_at"),
     )
 

@@ -13,11 +13,13 @@ Cells and enterprises outside the caller's scope are 404, as if they did not exi
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlmodel import col
 
-from services.grid.domain.tree import within
+from services.grid.domain.tree import subtree_bounds, within
 from services.grid.models import Cell
 from shared.areas import division_covers, division_range
+from shared.db.uow import UnitOfWork
 from shared.errors import Forbidden, NotFound
 from shared.security.principal import Principal
 
@@ -31,17 +33,26 @@ def require_role(user: Principal, roles: tuple[str, ...], what: str) -> None:
         raise Forbidden(f"role {user.role!r} may not {what}; allowed: {', '.join(roles)}", code="forbidden_role")
 
 
-def cell_scope(user: Principal) -> list[ColumnElement[bool]]:
-    """SQL conditions that keep a query to the cells the caller may see."""
+def subtree(path_column, path: str) -> ColumnElement[bool]:
+    """The cell with ``path`` and every cell under it, as an index range over ``path_column``."""
+    low, high = subtree_bounds(path)
+    return and_(path_column >= low, path_column < high)
+
+
+async def cell_scope(uow: UnitOfWork, user: Principal, cells=None) -> list[ColumnElement[bool]]:
+    """SQL conditions that keep a query to the cells the caller may see (``cells``: an alias of Cell)."""
+    table = cells if cells is not None else Cell.__table__
     if user.is_admin:
         return []
     if user.role == "officer":
         if not user.division_code:
             return [false()]
         low, high = division_range(user.division_code)
-        return [Cell.scope_code >= low, Cell.scope_code < high]
+        return [table.c.scope_code >= low, table.c.scope_code < high]
     if user.role == "grid_worker" and user.grid_cell_ids:
-        return [or_(*(Cell.path.contains(f"/{cid}/") for cid in user.grid_cell_ids))]
+        stmt = select(Cell.path).where(col(Cell.id).in_(list(user.grid_cell_ids)))
+        paths = (await uow.session.execute(stmt)).scalars().all()
+        return [or_(*(subtree(table.c.path, p) for p in paths))] if paths else [false()]
     return [false()]
 
 

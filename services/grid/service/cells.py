@@ -115,7 +115,7 @@ async def list_cells(
 ) -> Page[CellPublic]:
     """Cells in the caller's scope: the children of a cell, the roots, or a name/code search."""
     access.require_role(user, access.READERS, "read the grid")
-    stmt = select(Cell).where(*access.cell_scope(user))
+    stmt = select(Cell).where(*(await access.cell_scope(uow, user)))
     if parent_id is not None:
         stmt = stmt.where(Cell.parent_id == parent_id)
     elif roots:
@@ -130,7 +130,7 @@ async def list_cells(
 async def tree(*, uow: UnitOfWork, user: Principal, cell_id: str, depth: int | None) -> CellTree:
     """The cell and everything under it (``depth`` levels down, all when None), with members."""
     root = await load(uow, user, cell_id)
-    stmt = select(Cell).where(col(Cell.path).startswith(root.path))
+    stmt = select(Cell).where(access.subtree(Cell.path, root.path))
     if depth is not None:
         stmt = stmt.where(Cell.level <= root.level + depth)
     cells = (await uow.session.execute(stmt.order_by(Cell.level, Cell.code).limit(MAX_TREE_CELLS + 1))).scalars().all()
@@ -145,7 +145,7 @@ async def tree(*, uow: UnitOfWork, user: Principal, cell_id: str, depth: int | N
             await uow.session.execute(
                 select(Member)
                 .join(Cell, Cell.id == Member.cell_id)
-                .where(col(Cell.path).startswith(root.path))
+                .where(access.subtree(Cell.path, root.path))
                 .order_by(Member.created_at, Member.id)
             )
         )
@@ -157,7 +157,7 @@ async def tree(*, uow: UnitOfWork, user: Principal, cell_id: str, depth: int | N
             await uow.session.execute(
                 select(Enterprise.cell_id, func.count())
                 .join(Cell, Cell.id == Enterprise.cell_id)
-                .where(col(Cell.path).startswith(root.path))
+                .where(access.subtree(Cell.path, root.path))
                 .group_by(Enterprise.cell_id)
             )
         ).all()

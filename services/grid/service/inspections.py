@@ -160,10 +160,10 @@ async def list_inspections(
             low, high = division_range(user.division_code)
             stmt = stmt.where(Enterprise.division_code >= low, Enterprise.division_code < high)
     elif user.role == "grid_worker":
-        stmt = stmt.where(*access.cell_scope(user))
+        stmt = stmt.where(*(await access.cell_scope(uow, user)))
     if cell_id is not None:
         sub = await load_cell(uow, user, cell_id)
-        stmt = stmt.where(col(Cell.path).startswith(sub.path))
+        stmt = stmt.where(access.subtree(Cell.path, sub.path))
     if uscc is not None:
         stmt = stmt.where(Inspection.uscc == normalize_uscc(uscc))
     if first_day is not None or last_day is not None:

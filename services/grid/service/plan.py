@@ -56,7 +56,7 @@ async def inspection_plan(
     )
     if cell_id is not None:
         cell = await load_cell(uow, user, cell_id)
-        stmt = stmt.where(col(Cell.path).startswith(cell.path))
+        stmt = stmt.where(access.subtree(Cell.path, cell.path))
     elif user.role == "officer":
         if not user.division_code:
             stmt = stmt.where(false())
@@ -64,7 +64,7 @@ async def inspection_plan(
             low, high = division_range(user.division_code)
             stmt = stmt.where(Enterprise.division_code >= low, Enterprise.division_code < high)
     elif user.role == "grid_worker":
-        stmt = stmt.where(*access.cell_scope(user))
+        stmt = stmt.where(*(await access.cell_scope(uow, user)))
     if due_only:
         stmt = stmt.where(or_(col(Enterprise.last_inspected_at).is_(None), Enterprise.last_inspected_at < cutoff))
     order = (col(Enterprise.last_inspected_at).is_not(None), Enterprise.last_inspected_at, Enterprise.uscc)

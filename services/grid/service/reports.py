@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from services.grid.domain.reports import ReportKind, ReportStatus, move, route
@@ -166,14 +166,14 @@ async def list_reports(
     if waiting_for_me:
         stmt = stmt.where(col(Report.status) != ReportStatus.RESOLVED.value)
         if user.role == "grid_worker":
-            stmt = stmt.where(_routed_scope(user, routed))
+            stmt = stmt.where(*(await access.cell_scope(uow, user, routed)))
         else:
-            stmt = stmt.where(*access.cell_scope(user))
+            stmt = stmt.where(*(await access.cell_scope(uow, user)))
     else:
-        stmt = stmt.where(*access.cell_scope(user))
+        stmt = stmt.where(*(await access.cell_scope(uow, user)))
     if cell_id is not None:
         sub = await load_cell(uow, user, cell_id)
-        stmt = stmt.where(col(Cell.path).startswith(sub.path))
+        stmt = stmt.where(access.subtree(Cell.path, sub.path))
     if status is not None:
         stmt = stmt.where(Report.status == status.value)
     if kind is not None:
@@ -182,13 +182,6 @@ async def list_reports(
         stmt = stmt.where(Report.uscc == normalize_uscc(uscc))
     rows, total = await paginate(uow.session, stmt.order_by(Report.filed_at.desc(), Report.id.desc()), page)
     return Page(items=[report_public(r, name) for r, name in rows], total=total, limit=page.limit, offset=page.offset)
-
-
-def _routed_scope(user: Principal, routed):
-    """Reports waiting at one of the grid worker's cells or below."""
-    if not user.grid_cell_ids:
-        return false()
-    return or_(*(routed.c.path.contains(f"/{cid}/") for cid in user.grid_cell_ids))
 
 
 async def escalate_reports(ctx: ServiceContext) -> int:

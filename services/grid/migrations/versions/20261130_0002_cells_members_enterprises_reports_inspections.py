@@ -65,7 +65,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inspections")),
     )
     with op.batch_alter_table("inspections", schema=None) as batch_op:
-        batch_op.create_index("ix_inspections_inspected_at_cell_id", ["inspected_at", "cell_id"], unique=False)
+        batch_op.create_index("ix_inspections_cell_id_inspected_at", ["cell_id", "inspected_at"], unique=False)
         batch_op.create_index("ix_inspections_uscc_inspected_at", ["uscc", "inspected_at"], unique=False)
 
     op.create_table(
@@ -202,7 +202,7 @@ def downgrade() -> None:
     op.drop_table("cell_members")
     with op.batch_alter_table("inspections", schema=None) as batch_op:
         batch_op.drop_index("ix_inspections_uscc_inspected_at")
-        batch_op.drop_index("ix_inspections_inspected_at_cell_id")
+        batch_op.drop_index("ix_inspections_cell_id_inspected_at")
 
     op.drop_table("inspections")
     with op.batch_alter_table("cells", schema=None) as batch_op:
