@@ -132,7 +132,7 @@ class ReportMove(GridModel, table=True):
 
 
 class Inspection(GridModel, table=True):
-    """An inspection visit; ``cell_id`` is the enterprise's cell at the time of the visit."""
+    """An inspection visit; ``cell_id`` is the enterprise's cell when the visit was recorded."""
 
     __tablename__ = "inspections"
     __table_args__ = (

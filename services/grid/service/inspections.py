@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select, update
 from sqlmodel import col
 
 from services.grid.domain.periods import period_bounds
@@ -82,10 +82,16 @@ async def record(*, uow: UnitOfWork, user: Principal, data: InspectionCreate) ->
     await uow.session.flush()
     for row in findings:
         uow.publish(outgoing.finding_recorded(row, i))
-    locked = await uow.session.get(Enterprise, ent.uscc, with_for_update=True)
-    if locked.last_inspected_at is None or data.inspected_at > locked.last_inspected_at:
-        locked.last_inspected_at = data.inspected_at
-        uow.session.add(locked)
+    # One statement keeps the latest visit whatever order concurrent recordings commit in.
+    await uow.session.execute(
+        update(Enterprise)
+        .where(
+            Enterprise.uscc == ent.uscc,
+            or_(col(Enterprise.last_inspected_at).is_(None), Enterprise.last_inspected_at < data.inspected_at),
+        )
+        .values(last_inspected_at=data.inspected_at)
+        .execution_options(synchronize_session=False)
+    )
     await uow.commit()
     return _public(i, findings, ent.name)
 

@@ -90,3 +90,25 @@ async def test_an_idempotency_key_records_a_visit_once(grid):
     assert a.status_code == b.status_code == 201 and a.json() == b.json()
     assert b.headers.get("Idempotent-Replayed") == "true"
     assert len(await grid.outbox("grid.finding.recorded.v1")) == 2
+
+
+async def test_concurrent_visits_keep_the_latest_date(grid):
+    import asyncio
+
+    await grid.town_and_village()
+    uscc = await grid.enterprise()
+    times = [grid.clock.now() - timedelta(days=d) for d in (9, 3, 7, 1, 5, 2, 8, 4)]
+    results = await asyncio.gather(
+        *(
+            grid.client.post(
+                "/grid/v1/inspections",
+                json=_visit(grid, uscc, findings=[], inspected_at=t.isoformat()),
+                headers=grid.admin,
+            )
+            for t in times
+        )
+    )
+    assert [r.status_code for r in results] == [201] * len(times)
+    latest = next(r.json()["inspected_at"] for r, t in zip(results, times, strict=True) if t == max(times))
+    assert (await grid.get(f"/grid/v1/enterprises/{uscc}"))["last_inspected_at"] == latest
+    assert (await grid.get("/grid/v1/inspections", uscc=uscc))["total"] == len(times)
