@@ -26,7 +26,7 @@ from shared.security.principal import Principal
 def _check_findings(data: InspectionCreate) -> None:
     """A major finding needs its judgement standard and clause, or it could never become a hazard."""
     errors = [
-        field_error(f"findings[{i}].major_basis", "a major finding needs its standard and clause")
+        field_error(f"findings.{i}.major_basis", "a major finding needs its standard and clause")
         for i, f in enumerate(data.findings)
         if f.level == "major"
         and (f.major_basis is None or not f.major_basis.standard.strip() or not f.major_basis.clause.strip())

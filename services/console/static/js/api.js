@@ -1,7 +1,7 @@
 // Every request to the services goes through api(): it adds the bearer token, parses
 // application/problem+json and tells the officer, in Chinese, what went wrong.
 import * as session from "./session.js";
-import { HAZARD_ACTIONS, HAZARD_STATUS, FIELD_NAMES, label } from "./labels.js";
+import { HAZARD_ACTIONS, HAZARD_STATUS, REPORT_ACTIONS, REPORT_STATUS, FIELD_NAMES, label } from "./labels.js";
 import { setProblemText, toast } from "./ui.js";
 
 export class ApiError extends Error {
@@ -133,6 +133,21 @@ const MESSAGE_PATTERNS = [
   [/^must be 0 or more$/, () => "不能为负数"],
   [/^must not point to a private, local or reserved address$/, () => "不能指向内网、本机或保留地址"],
   [/^missing or blank: (.+)$/, (m) => `缺少：${m[1].split(/,\s*/).map((f) => FIELD_NAMES[f] || f).join("、")}`],
+  // the grid service
+  [/^String should match pattern/, () => "格式不正确"],
+  [/^unknown enterprise$/, () => "未登记的企业"],
+  [/^unknown cell$/, () => "网格不存在或不在您的辖区内"],
+  [/^taken$/, () => "已被使用，请换一个"],
+  [/^a grid code is 1-40 letters/, () => "网格编码为 1-40 位字母、数字、点、短横线或下划线，以字母或数字开头"],
+  [/^must be (\d+) here$/, (m) => `此处应为第 ${m[1]} 级`],
+  [/^already at level (\d+)$/, (m) => `上级网格已是第 ${m[1]} 级，不能再往下分`],
+  [/^outside the parent's division$/, () => "不在上级网格的区县之内"],
+  [/^outside the enterprise's division$/, () => "不在企业所在的区县"],
+  [/^a major finding needs its standard and clause$/, () => "重大隐患须填写判定标准和条款"],
+  [/^in the future$/, () => "不能晚于当前时间"],
+  [/^must not be before from$/, () => "不能早于开始日期"],
+  [/^too deep for this subtree$/, () => "层级太深，请减少层数"],
+  [/^not acknowledged within ([\d.]+) h$/, (m) => `超过 ${m[1]} 小时未签收，自动上移一级`],
   // reasons recorded in credit history
   [/^assessment (\S+) approved: total (\S+), class (\w)$/, (m) => `${m[1]} 年度考评批准生效：总分 ${m[2]}，${m[3]} 级`],
   [/^listed: (\S+) \((.*)\)$/, (m) => `列入黑名单（${m[2]}）`],
@@ -175,6 +190,13 @@ export function describeProblem(err) {
       };
     }
     case "invalid_transition": {
+      if (String(p.instance || "").includes("/grid/v1/reports")) {
+        const allowed = (p.allowed || []).map((a) => label(REPORT_ACTIONS, a));
+        return {
+          title: `当前状态「${label(REPORT_STATUS, p.state)}」下不能执行「${label(REPORT_ACTIONS, p.action)}」。`,
+          detail: allowed.length ? `现在可以执行：${allowed.join("、")}。` : "此上报事项已办结。",
+        };
+      }
       const allowed = (p.allowed || []).map(actionName);
       return {
         title: `当前状态「${label(HAZARD_STATUS, p.state)}」下不能执行「${actionName(p.action)}」。`,
@@ -199,6 +221,37 @@ export function describeProblem(err) {
       return { title: "超出您的辖区：您只能查看和处理本辖区的数据。", detail };
     case "too_early":
       return { title: "未到信用修复的最短期限，暂不能申请。", detail };
+    case "not_yours": {
+      const m = detail.match(/^this report waits at (.+?); only/);
+      const where = !m || m[1] === "the bureau" ? "安监局" : m[1];
+      return { title: `此事项正在等待「${where}」办理。`, detail: "只有该网格（或其上级网格）的人员，或辖区监管人员可以签收、办结。" };
+    }
+    case "duplicate_code":
+      return { title: "网格编码已被使用，请换一个编码。", detail: "" };
+    case "invalid_grid_code":
+      return { title: "网格编码格式不正确。", detail: "网格编码为 1-40 位字母、数字、点、短横线或下划线，以字母或数字开头。" };
+    case "unknown_parent":
+      return { title: "上级网格不存在或不在您的辖区内。", detail: "" };
+    case "invalid_level":
+      return { title: "网格层级不正确：下级网格比上级多一级。", detail: err.errors.map((e) => translateMessage(e.message)).join("；") };
+    case "too_deep": {
+      const m = detail.match(/at most (\d+) levels deep/);
+      return { title: `网格最多 ${m ? m[1] : "规定的"} 级，这一级下面不能再添加下级网格。`, detail: "" };
+    }
+    case "division_outside_parent":
+      return { title: "所选区县不在上级网格的区县之内。", detail: "" };
+    case "unknown_enterprise":
+      return { title: "网格中没有这家企业：请先在企业库登记，或稍后再试（登记信息同步需要片刻）。", detail: "" };
+    case "cell_outside_division":
+      return { title: "所选网格不在这家企业所在的区县。", detail: "" };
+    case "major_basis_required":
+      return { title: "重大隐患须填写判定标准和条款，否则无法转为隐患。", detail: "" };
+    case "inspected_in_future":
+      return { title: "巡查时间不能晚于当前时间。", detail: "" };
+    case "invalid_period":
+      return { title: "结束日期不能早于开始日期。", detail: "" };
+    case "forbidden_role":
+      return { title: "您的角色不能办理此事项。", detail: "" };
     case "unauthorized":
       return { title: "登录已失效，请重新登录。", detail };
     case "validation_error":

@@ -136,6 +136,23 @@ export const ACCIDENT_GRADES = {
   general: "一般",
 };
 
+// ---- grid (网格化管理) ----
+export const MEMBER_ROLES = {
+  station_chief: "站长",
+  grid_head: "网格长",
+  grid_worker: "网格员",
+  enterprise_safety_officer: "企业安全员",
+  other: "其他",
+};
+export const REPORT_KINDS = { hazard: "隐患", illegal_activity: "非法违法行为", data_correction: "信息更正", other: "其他" };
+export const REPORT_STATUS = { filed: "已上报", acknowledged: "已签收", resolved: "已办结" };
+export const REPORT_ACTIONS = { file: "上报", acknowledge: "签收", resolve: "办结", escalate: "逾期未签收，上移一级" };
+export const CHECK_RESULTS = { pass: "合格", fail: "不合格", not_applicable: "不适用" };
+export const PLACEMENTS = { auto: "自动", manual: "手动" };
+export const FINDING_LEVELS = { general: "一般隐患", major: "重大隐患" };
+/** The standings the inspection frequency rule distinguishes (keys of the plan's ``intervals``). */
+export const STANDINGS = { A: "A 级", B: "B 级", C: "C 级", D: "D 级", listed: "黑名单", unrated: "未评级" };
+
 export const AGENCY_KINDS = {
   bank: "银行",
   power_utility: "供电企业",
@@ -187,6 +204,23 @@ export const FIELD_NAMES = {
   commitment: "信用承诺",
   evidence: "证明材料",
   period: "考评期",
+  code: "网格编码",
+  parent_id: "上级网格",
+  cell_id: "网格",
+  phone: "联系电话",
+  role: "角色",
+  duties: "职责",
+  username: "登录账号",
+  kind: "上报类型",
+  resolution: "办结情况",
+  inspected_at: "巡查时间",
+  inspector: "巡查人",
+  checklist: "检查项",
+  findings: "发现的问题",
+  note: "备注",
+  from: "开始日期",
+  to: "结束日期",
+  depth: "层级深度",
 };
 
 /** The Chinese label of ``code`` in ``table``, or the code itself when unknown. */

@@ -14,6 +14,10 @@ const NAV = [
   { group: "隐患治理" },
   { path: "/hazards", label: "隐患" },
   { path: "/accidents", label: "事故" },
+  { group: "网格" },
+  { path: "/grid", label: "网格" },
+  { path: "/grid/reports", label: "网格上报" },
+  { path: "/grid/plan", label: "巡查计划", also: ["/grid/inspections"] },
   { group: "数据" },
   { path: "/imports", label: "导入" },
   { group: "协同", admin: true },
@@ -39,6 +43,13 @@ const ROUTES = [
   ["/hazards/new", "hazard-form", "登记隐患"],
   ["/hazards/:id", "hazard", "隐患详情"],
   ["/accidents", "accidents", "事故"],
+  ["/grid", "grid", "网格"],
+  ["/grid/cells/:id", "grid-cell", "网格详情"],
+  ["/grid/reports", "grid-reports", "网格上报"],
+  ["/grid/reports/:id", "grid-report", "上报详情"],
+  ["/grid/plan", "grid-plan", "巡查计划"],
+  ["/grid/inspections/new", "grid-inspection-form", "记录巡查"],
+  ["/grid/inspections/:id", "grid-inspection", "巡查记录"],
   ["/imports", "imports", "导入"],
   ["/partners", "partners", "合作单位"],
   ["/partners/:id", "partner", "合作单位详情"],
@@ -98,7 +109,7 @@ function buildShell() {
       nav.append(h("li.nav-group", item.group));
       continue;
     }
-    const attrs = { href: `#${item.path}`, dataset: { path: item.path } };
+    const attrs = { href: `#${item.path}`, dataset: { path: item.path, also: (item.also || []).join(" ") } };
     if (item.external) Object.assign(attrs, { target: "_blank", rel: "noopener" });
     nav.append(h("li", h("a", attrs, item.label, item.external ? h("span.ext", { "aria-hidden": "true" }, "↗") : null)));
   }
@@ -169,10 +180,19 @@ async function render() {
     session.watchExpiry(() => endSession("登录已过期，请重新登录。"));
   }
   const route = match(path);
+  // The longest navigation path the current one falls under is active (/grid/reports, not /grid).
+  const under = (p) => !!p && (path === p || path.startsWith(p + "/"));
+  let active = null;
+  let best = -1;
   for (const a of shell.nav.querySelectorAll("a")) {
-    const p = a.dataset.path;
-    a.classList.toggle("active", path === p || path.startsWith(p + "/"));
+    for (const p of [a.dataset.path, ...(a.dataset.also || "").split(" ")]) {
+      if (under(p) && p.length > best) {
+        active = a;
+        best = p.length;
+      }
+    }
   }
+  for (const a of shell.nav.querySelectorAll("a")) a.classList.toggle("active", a === active);
   if (!route) {
     shell.crumbs.textContent = "页面不存在";
     clear(shell.main, alertBox("warn", "没有这个页面。", "请从左侧菜单选择要办理的事项。"));

@@ -173,16 +173,16 @@ export function classBadge(cls, blacklisted = false) {
 
 /**
  * columns: [{label, key | render(row), num, nowrap, width}]; rows: objects.
- * onRow(row): makes rows clickable (and keyboard-activatable).
+ * onRow(row): makes rows clickable (and keyboard-activatable); rowClass(row): extra classes of a row.
  */
-export function table(columns, rows, { onRow, emptyText = "暂无数据", wrap = "", caption } = {}) {
+export function table(columns, rows, { onRow, rowClass, emptyText = "暂无数据", wrap = "", caption } = {}) {
   const thead = h("thead", h("tr", columns.map((c) => h("th", { class: c.num ? "num" : "", style: c.width ? { width: c.width } : null }, c.label))));
   const tbody = h("tbody");
   if (!rows.length) {
     tbody.append(h("tr", h("td", { colspan: columns.length }, h("div.empty", emptyText))));
   }
   for (const row of rows) {
-    const tr = h("tr");
+    const tr = h("tr", { class: rowClass ? rowClass(row) : null });
     if (onRow) {
       tr.classList.add("clickable");
       tr.tabIndex = 0;

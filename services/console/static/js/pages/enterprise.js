@@ -1,9 +1,9 @@
 // 企业详情: basic facts, principal people, credit class and standardization, credit history,
-// assessments, blacklist entries and hazards of one enterprise.
+// the grid cell it belongs to with its responsible people, assessments, blacklist entries and hazards.
 import { api, get, describeProblem, translateMessage } from "../api.js";
 import {
   CATEGORIES, SCALES, ENTERPRISE_STATUS, STANDARDIZATION_STATUS, GRADES, ASSESSMENT_STATUS, BLACKLIST_STATUS,
-  HAZARD_STATUS, HAZARD_LEVELS, label, divisionName,
+  HAZARD_STATUS, HAZARD_LEVELS, MEMBER_ROLES, PLACEMENTS, label, divisionName,
 } from "../labels.js";
 import { h, clear, alertBox, loading, table, kv, classBadge, badge, fmtDate, fmtDateTime } from "../ui.js";
 
@@ -38,6 +38,55 @@ export function standardizationBlock(e) {
   );
 }
 
+/** 所属网格: the enterprise's cell and responsible people, nearest first; "未纳入网格" when it has none. */
+async function fillGrid(body, alive, uscc) {
+  const outside = () => h("p.muted#grid-none", "未纳入网格");
+  let g;
+  try {
+    g = await get(`/grid/v1/enterprises/${encodeURIComponent(uscc)}`);
+  } catch (err) {
+    if (!alive()) return;
+    // Not known to the grid, outside the user's part of it, or a role without grid access: quietly none.
+    if (err.status === 404 || err.status === 403) clear(body, outside());
+    else {
+      const { title, detail } = describeProblem(err);
+      clear(body, alertBox("error", title, detail));
+    }
+    return;
+  }
+  if (!alive()) return;
+  if (!g.cell_id) {
+    clear(body, outside());
+    return;
+  }
+  clear(
+    body,
+    kv([
+      ["所属网格", h("a#grid-cell-link", { href: `#/grid/cells/${encodeURIComponent(g.cell_id)}` }, g.cell_name || "网格")],
+      ["纳入方式", `${label(PLACEMENTS, g.placement)}${g.placement === "auto" ? "（按登记的乡镇、村自动纳入）" : ""}`],
+      ["最近巡查", g.last_inspected_at ? fmtDateTime(g.last_inspected_at) : "尚无巡查记录"],
+    ]),
+    h("h3", { style: { margin: "12px 0 6px" } }, "安全生产责任人", h("span.muted", "（由近及远）")),
+    table(
+      [
+        { label: "网格", render: (m) => h("a", { href: `#/grid/cells/${encodeURIComponent(m.cell_id)}` }, m.cell_name), nowrap: true },
+        { label: "角色", render: (m) => label(MEMBER_ROLES, m.role), nowrap: true },
+        { label: "姓名", key: "name", nowrap: true },
+        { label: "联系电话", render: (m) => h("span.mono", m.phone), nowrap: true },
+        { label: "职责", key: "duties" },
+      ],
+      g.responsible,
+      { wrap: "short", emptyText: "所在网格尚未指定成员" }
+    ),
+    h(
+      "div.btn-row",
+      { style: { marginTop: "10px" } },
+      h("a.btn.small", { href: `#/grid/inspections/new?uscc=${encodeURIComponent(g.uscc)}` }, "记录巡查"),
+      h("a.btn.small", { href: `#/grid/plan?tab=records&uscc=${encodeURIComponent(g.uscc)}` }, "巡查记录")
+    )
+  );
+}
+
 export async function render({ main, params, alive, setTitle }) {
   const uscc = params.uscc;
   const { data: e } = await api(`/registry/v1/enterprises/${encodeURIComponent(uscc)}`);
@@ -49,6 +98,7 @@ export async function render({ main, params, alive, setTitle }) {
   const assessments = section("考评记录", "enterprise-assessments");
   const blacklist = section("黑名单记录", "enterprise-blacklist");
   const hazards = section("隐患", "enterprise-hazards");
+  const grid = section("所属网格", "enterprise-grid");
 
   clear(
     main,
@@ -110,12 +160,14 @@ export async function render({ main, params, alive, setTitle }) {
         ])
       )
     ),
+    grid.el,
     credit.el,
     assessments.el,
     blacklist.el,
     hazards.el
   );
 
+  fillGrid(grid.body, alive, e.uscc);
   fill(credit.body, alive, () => get(`/registry/v1/enterprises/${enc}/credit-history`, { limit: 50 }), (p) =>
     table(
       [

@@ -1,0 +1,274 @@
+"""The grid pages of the console (网格) in a real browser against the real embedded suite (see conftest.py)."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+import pytest
+
+from services.registry.domain.uscc import generate_uscc
+
+pytestmark = [pytest.mark.e2e]
+
+#: The figures of /grid/v1/stats the cell page shows as KPI tiles.
+FIGURES = (
+    "enterprises",
+    "enterprises_inspected",
+    "inspections",
+    "findings",
+    "reports",
+    "reports_open",
+    "reports_escalated",
+)
+
+
+def number(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def _township(api, name: str) -> dict:
+    cells = api.get("/grid/v1/cells", params={"q": name, "limit": 50}).json()["items"]
+    return next(c for c in cells if c["name"] == name and c["level"] == 1)
+
+
+def _village(api, township: dict) -> dict:
+    children = api.get("/grid/v1/cells", params={"parent_id": township["id"], "limit": 200}).json()["items"]
+    assert children, f"the demo grid has no village under {township['name']}"
+    return next((c for c in children if c["name"] == "三桥村"), children[0])
+
+
+def _assert_stats_match(page, api, cell_id: str) -> None:
+    page.wait_for_selector("#cell-stats [data-kpi=enterprises]")
+    stats = api.get("/grid/v1/stats", params={"cell_id": cell_id, "depth": 1}).json()
+    assert f"{stats['first_day']} 至 {stats['last_day']}" in page.inner_text("#cell-stats")
+    for key in FIGURES:
+        assert number(page.inner_text(f"#cell-stats [data-kpi={key}] .value")) == stats["total"][key], key
+    table = page.inner_text("#cell-stats")
+    for child in stats["cells"]:
+        assert child["name"] in table
+
+
+def _dialog_submit(page, fill: dict[str, str] | None = None, select: dict[str, str] | None = None) -> None:
+    dialog = page.locator("dialog.modal")
+    dialog.wait_for()
+    for selector, value in (select or {}).items():
+        dialog.locator(selector).select_option(value)
+    for selector, value in (fill or {}).items():
+        dialog.locator(selector).fill(value)
+    dialog.locator("button[type=submit]").click()
+    dialog.wait_for(state="detached")
+
+
+def test_admin_drills_into_a_township_and_a_village_and_handles_a_report(console, suite, screenshot_dir):
+    page = console.page
+    api = suite.api("admin")
+    township = _township(api, "旧馆镇")
+    village = _village(api, township)
+
+    console.sign_in("admin")
+    page.click(".nav a[data-path='/grid']")
+    page.locator("#grid-cells table.data a", has_text=township["name"]).click()
+    page.wait_for_url(re.compile(f"/grid/cells/{township['id']}"))
+    page.wait_for_selector("#cell-path a[href='#/grid']")
+    assert page.inner_text(".page-head h1") == township["name"]
+    detail = api.get(f"/grid/v1/cells/{township['id']}").json()
+    members = page.inner_text("#cell-members")
+    assert "站长" in members
+    for m in detail["members"]:
+        assert m["name"] in members and m["phone"] in members
+    _assert_stats_match(page, api, township["id"])
+    page.wait_for_selector("#cell-children table.data tbody a")
+    assert page.locator(".nav a.active").inner_text() == "网格"
+
+    # Drill down into the village: the path leads back to the township.
+    page.locator("#cell-children table.data a", has_text=village["name"]).click()
+    page.wait_for_url(re.compile(f"/grid/cells/{village['id']}"))
+    page.wait_for_selector(f"#cell-path a[href='#/grid/cells/{township['id']}']")
+    assert page.inner_text("#cell-path").split("/")[-1].strip() == village["name"]
+    assert township["name"] in page.inner_text("#cell-info")
+    members = page.inner_text("#cell-members")
+    assert "网格员" in members
+    for m in api.get(f"/grid/v1/cells/{village['id']}").json()["members"]:
+        assert m["name"] in members
+    _assert_stats_match(page, api, village["id"])
+    page.screenshot(path=str(screenshot_dir / "grid-cell.png"))
+
+    # File a report in the village: it goes up to the township's safety station.
+    description = f"村口仓库堆放易燃物料（控制台测试 {uuid.uuid4().hex[:6]}）"
+    page.click("#file-report")
+    _dialog_submit(page, fill={"#f-description": description}, select={"#f-kind": "hazard"})
+    page.wait_for_selector("#report-info")
+    report_id = re.search(r"/grid/reports/([^/?]+)", page.url).group(1)
+    assert description in page.inner_text("#report-info")
+    assert village["name"] in page.inner_text("#report-info")
+    assert "已上报" in page.inner_text("#report-status")
+    assert township["name"] in page.inner_text("#report-handling")
+    assert page.locator("#report-actions [data-action=resolve]").count() == 0  # only the moves the state allows
+
+    page.click("#report-actions [data-action=acknowledge]")
+    _dialog_submit(page, fill={"#f-note": "已安排网格员现场核查"})
+    page.wait_for_selector("#report-status >> text=已签收")
+
+    # 办结 asks for the resolution: an empty one is refused beside the field.
+    page.click("#report-actions [data-action=resolve]")
+    dialog = page.locator("dialog.modal")
+    dialog.wait_for()
+    dialog.locator("button[type=submit]").click()
+    dialog.locator("[data-field=resolution] .field-error", has_text="必填").wait_for()
+    resolution = "现场核查属实，已督促清理易燃物料"
+    dialog.locator("#f-resolution").fill(resolution)
+    dialog.locator("button[type=submit]").click()
+    dialog.wait_for(state="detached")
+    page.wait_for_selector("#report-status >> text=已办结")
+    assert "该事项已办结" in page.inner_text("#report-actions")
+    assert resolution in page.inner_text("#report-handling")
+    history = page.inner_text("#report-history")
+    for step in ("上报", "签收", "办结", "已安排网格员现场核查", resolution):
+        assert step in history
+    page.screenshot(path=str(screenshot_dir / "grid-report.png"))
+    report = api.get(f"/grid/v1/reports/{report_id}").json()
+    assert (report["status"], report["resolution"]) == ("resolved", resolution)
+    assert [m["action"] for m in report["history"]] == ["file", "acknowledge", "resolve"]
+
+    # The village's figures count the report, and its report list shows it.
+    console.goto(f"/grid/cells/{village['id']}")
+    _assert_stats_match(page, api, village["id"])
+    assert number(page.inner_text("#cell-stats [data-kpi=reports] .value")) >= 1
+    page.click("a#cell-reports")
+    row = page.locator("table.data tbody tr", has_text=description)
+    row.wait_for()
+    assert "已办结" in row.inner_text() and village["name"] in row.inner_text()
+    assert page.locator(".nav a.active").inner_text() == "网格上报"
+
+
+def test_the_enterprise_page_shows_its_cell_and_responsible_people(console, suite):
+    page = console.page
+    api = suite.api("admin")
+    village = _village(api, _township(api, "旧馆镇"))
+    plan = api.get("/grid/v1/inspection-plan", params={"cell_id": village["id"], "due_only": False, "limit": 1}).json()
+    uscc = plan["items"][0]["uscc"]
+    grid = api.get(f"/grid/v1/enterprises/{uscc}").json()
+    assert grid["cell_id"] == village["id"]
+
+    console.sign_in("admin")
+    console.goto(f"/enterprises/{uscc}")
+    page.wait_for_selector("#enterprise-grid #grid-cell-link")
+    section = page.inner_text("#enterprise-grid")
+    assert "所属网格" in section and page.inner_text("#grid-cell-link") == village["name"]
+    assert "自动" in section
+    for person in grid["responsible"]:
+        assert person["name"] in section and person["cell_name"] in section
+    assert "网格员" in section and "站长" in section
+    # Nearest first: the village's people come before the township's.
+    assert section.index(grid["responsible"][0]["name"]) < section.index(grid["responsible"][-1]["name"])
+    page.click("#grid-cell-link")
+    page.wait_for_url(re.compile(f"/grid/cells/{village['id']}"))
+    page.wait_for_selector("#cell-members")
+
+    # An enterprise in a township without a cell is quietly "not in the grid", not an error.
+    uscc = generate_uscc(random.Random(1130), "330503")
+    r = suite.api("officer").post(
+        "/registry/v1/enterprises",
+        json={
+            "uscc": uscc,
+            "name": "湖州网格外测试有限公司",
+            "legal_representative": "王五",
+            "division_code": "330503",
+            "township": "无网格测试镇",
+            "category": "general",
+        },
+    )
+    assert r.status_code == 201, r.text
+    console.goto(f"/enterprises/{uscc}")
+    page.wait_for_selector("#enterprise-grid #grid-none")
+    assert page.inner_text("#enterprise-grid #grid-none") == "未纳入网格"
+    assert page.locator("#enterprise-grid .alert").count() == 0
+
+
+def test_the_plan_leads_to_recording_an_inspection(console, suite, screenshot_dir):
+    page = console.page
+    api = suite.api("admin")
+    village = _village(api, _township(api, "旧馆镇"))
+    plan = api.get("/grid/v1/inspection-plan", params={"cell_id": village["id"], "due_only": False, "limit": 50}).json()
+
+    console.sign_in("admin")
+    console.goto(f"/grid/plan?cell_id={village['id']}&due_only=false")
+    page.wait_for_selector("#plan-table table.data tbody tr")
+    assert page.locator("#plan-table tbody tr").count() == len(plan["items"])
+    assert page.locator("#plan-table tbody tr.overdue").count() == sum(1 for x in plan["items"] if x["overdue"])
+    assert page.input_value("#plan-from") == plan["first_day"] and page.input_value("#plan-to") == plan["last_day"]
+    item = plan["items"][0]
+    page.locator("#plan-table tbody tr", has_text=item["uscc"]).locator("a", has_text="记录巡查").click()
+    page.wait_for_url(re.compile(r"/grid/inspections/new\?uscc="))
+    page.wait_for_selector("#inspection-enterprise .alert")
+    assert item["name"] in page.inner_text("#inspection-enterprise")
+    assert page.locator(".nav a.active").inner_text() == "巡查计划"
+
+    page.locator("#checklist-rows .check-row").first.locator("select").select_option("fail")
+    page.click("#add-finding")
+    finding = page.locator("#finding-rows .finding-row").first
+    finding.locator("input[name=description]").fill("安全出口堵塞（控制台测试）")
+    finding.locator("select[name=level]").select_option("major")
+    page.click("form.form button[type=submit]")
+    error = page.locator("#finding-rows .finding-row.has-error .field-error")
+    error.wait_for()
+    assert "重大隐患须填写判定标准和条款" in error.inner_text()
+    assert "重大隐患须填写判定标准和条款" in page.inner_text(".form-msg")
+    page.screenshot(path=str(screenshot_dir / "grid-inspection-422.png"))
+
+    finding.locator("input[name=standard]").fill("工贸企业重大事故隐患判定标准")
+    finding.locator("input[name=clause]").fill("第四条第（一）项")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("#inspection-findings")
+    inspection_id = re.search(r"/grid/inspections/([^/?]+)", page.url).group(1)
+    assert "重大隐患" in page.inner_text("#inspection-findings")
+    assert "第四条第（一）项" in page.inner_text("#inspection-findings")
+    assert "不合格" in page.inner_text("#inspection-checklist")
+    saved = api.get(f"/grid/v1/inspections/{inspection_id}").json()
+    assert saved["uscc"] == item["uscc"] and saved["checklist"][0]["result"] == "fail"
+    basis = {"standard": "工贸企业重大事故隐患判定标准", "clause": "第四条第（一）项"}
+    assert saved["findings"][0]["major_basis"] == basis
+
+
+def test_a_district_officer_sees_only_their_own_townships(console, suite):
+    page = console.page
+    roots = suite.api("nanxun").get("/grid/v1/cells", params={"roots": True, "limit": 200}).json()
+    assert roots["total"] > 0
+    console.sign_in("nanxun")
+    console.goto("/grid")
+    page.wait_for_selector("#grid-cells table.data tbody tr a")
+    rows = page.locator("#grid-cells table.data tbody tr")
+    assert rows.count() == roots["total"]
+    assert all("南浔区" in text for text in rows.all_inner_texts())
+    page.wait_for_selector("#grid-summary [data-kpi=enterprises]")
+
+
+def test_every_grid_page_renders_in_chinese_without_console_errors(console, suite):
+    page = console.page
+    api = suite.api("admin")
+    township = _township(api, "旧馆镇")
+    report = api.get("/grid/v1/reports", params={"limit": 1}).json()["items"][0]
+    inspection = api.get("/grid/v1/inspections", params={"limit": 1}).json()["items"][0]
+    routes = [
+        "/grid",
+        "/grid?q=三桥",
+        f"/grid/cells/{township['id']}",
+        "/grid/reports",
+        "/grid/reports?waiting_for_me=true&status=filed",
+        f"/grid/reports/{report['id']}",
+        "/grid/plan",
+        "/grid/plan?tab=records",
+        "/grid/inspections/new",
+        f"/grid/inspections/{inspection['id']}",
+    ]
+    console.sign_in("admin")
+    for route in routes:
+        console.goto(route)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => !document.querySelector('#main .loading')")
+        main = page.inner_text("#main")
+        assert re.search(r"[\u4e00-\u9fff]", main), route
+        assert not page.locator("#main .alert.error").count(), f"{route}: {main[:300]}"
+    assert console.errors == [], console.errors
