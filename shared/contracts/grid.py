@@ -18,6 +18,9 @@ class FindingRecordedV1(EventData):
     inspection_id: str
     uscc: str
     cell_id: str | None = None
+    #: The ids of the cells from the root down to ``cell_id``, so that the people of every cell
+    #: above (a township's station for its villages) see the hazard too.
+    cell_path: list[str] = []
     description: str
     level: Literal["general", "major"] = "general"
     major_basis: dict[str, str] | None = None

@@ -323,6 +323,10 @@ async def test_a_grid_inspection_finding_becomes_a_hazard_in_the_enterprise_cell
         return r.json()["items"] if r.status_code == 200 and r.json()["total"] == 1 else None
 
     [h] = await eventually(hazard_in_cell)
+    # The township's station sees it too (the finding carried the cells above the village).
+    chief = staff(suite, "grid_worker", "chief-jg", grid_cell_ids=[town["id"]])
+    seen = await c.get(f"/hazard/v1/hazards/{h['id']}", headers=chief)
+    assert seen.status_code == 200, seen.text
     assert (h["source"], h["cell_id"], h["description"], h["status"]) == (
         "grid_inspection",
         village["id"],

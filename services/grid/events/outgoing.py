@@ -6,7 +6,7 @@ from services.grid.models import Finding, Inspection, Report
 from shared.contracts.grid import FindingRecordedV1, ReportFiledV1
 
 
-def finding_recorded(f: Finding, i: Inspection) -> FindingRecordedV1:
+def finding_recorded(f: Finding, i: Inspection, cell_path: list[str]) -> FindingRecordedV1:
     """grid.finding.recorded.v1: a finding the hazard service turns into a hazard."""
     basis = {"standard": f.major_standard, "clause": f.major_clause} if f.major_standard else None
     return FindingRecordedV1(
@@ -14,6 +14,7 @@ def finding_recorded(f: Finding, i: Inspection) -> FindingRecordedV1:
         inspection_id=i.id,
         uscc=i.uscc,
         cell_id=i.cell_id,
+        cell_path=cell_path,
         description=f.description,
         level=f.level,
         major_basis=basis,

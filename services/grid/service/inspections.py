@@ -8,7 +8,7 @@ from sqlalchemy import false, or_, select, update
 from sqlmodel import col
 
 from services.grid.domain.periods import period_bounds
-from services.grid.domain.tree import within
+from services.grid.domain.tree import path_ids, within
 from services.grid.events import outgoing
 from services.grid.models import Cell, Enterprise, Finding, Inspection
 from services.grid.schemas.grid import ChecklistItem, FindingPublic, InspectionCreate, InspectionPublic, MajorBasisIn
@@ -81,7 +81,7 @@ async def record(*, uow: UnitOfWork, user: Principal, data: InspectionCreate) ->
         uow.session.add(row)
     await uow.session.flush()
     for row in findings:
-        uow.publish(outgoing.finding_recorded(row, i))
+        uow.publish(outgoing.finding_recorded(row, i, path_ids(cell.path) if cell else []))
     # One statement keeps the latest visit whatever order concurrent recordings commit in.
     await uow.session.execute(
         update(Enterprise)

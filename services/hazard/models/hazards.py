@@ -69,6 +69,8 @@ class Hazard(HazardModel, table=True):
     uscc: str = Field(max_length=18)
     division_code: str = Field(sa_type=DIVISION_CODE)
     cell_id: str | None = Field(default=None, max_length=64)
+    #: ``/root/.../cell_id/``: the grid cells above the hazard's, as its finding named them.
+    cell_path: str | None = Field(default=None, max_length=400)
     source: str = Field(max_length=32)
     description: str = Field(sa_type=Text)
     level: str = Field(max_length=8)
@@ -110,6 +112,16 @@ class Hazard(HazardModel, table=True):
     version: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime())
     updated_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class HazardCell(HazardModel, table=True):
+    """A grid cell a hazard lies in or under: one row per cell on its path, for grid workers' lists."""
+
+    __tablename__ = "hazard_cells"
+    __table_args__ = (Index("ix_hazard_cells_cell_id_hazard_id", "cell_id", "hazard_id"),)
+
+    hazard_id: str = Field(sa_column=Column(String(36), ForeignKey("hazards.id"), primary_key=True))
+    cell_id: str = Field(sa_column=Column(String(64), primary_key=True))
 
 
 class HazardTransition(HazardModel, table=True):

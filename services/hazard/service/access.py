@@ -2,8 +2,10 @@
 
 - admin: everything.
 - officer: hazards and accidents of enterprises located in their division (330500 covers the city).
-- grid_worker: hazards carrying one of their grid cells. The grid service does not publish where
-  enterprises sit yet, so a hazard is in a cell only when its finding (or its creator) named one.
+- grid_worker: hazards in or under one of their grid cells: a grid finding names its cell and the
+  cells above it (``hazard_cells``), so a township's station sees its villages' findings. The grid
+  service does not publish where enterprises sit, so a hazard is in a cell only when its finding
+  (or its creator) named one.
 - enterprise: its own hazards (by credit code); it may report self-check hazards and move its own
   hazards where the loop expects the enterprise to act (plan, rectification, evidence, extension).
 - expert, advisor: the hazards they recorded themselves.
@@ -13,10 +15,11 @@ Objects outside the caller's scope are 404, as if they did not exist.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlmodel import col
 
 from services.hazard.domain.areas import division_covers, division_range, validate_division_code
-from services.hazard.models import Hazard
+from services.hazard.models import Hazard, HazardCell
 from shared.errors import Forbidden, NotFound
 from shared.security.principal import Principal
 
@@ -46,7 +49,11 @@ def hazard_scope(user: Principal, table=Hazard) -> list[ColumnElement[bool]]:
     if table is not Hazard:
         return [false()]
     if user.role == "grid_worker":
-        return [Hazard.cell_id.in_(user.grid_cell_ids)] if user.grid_cell_ids else [false()]
+        if not user.grid_cell_ids:
+            return [false()]
+        ids = list(user.grid_cell_ids)
+        under = select(HazardCell.hazard_id).where(col(HazardCell.cell_id).in_(ids))
+        return [or_(col(Hazard.cell_id).in_(ids), col(Hazard.id).in_(under))]
     return [Hazard.created_by == user.sub]
 
 
@@ -59,7 +66,9 @@ def can_see(user: Principal, h: Hazard) -> bool:
     if user.role == "enterprise":
         return user.uscc is not None and h.uscc == user.uscc
     if user.role == "grid_worker":
-        return h.cell_id is not None and h.cell_id in user.grid_cell_ids
+        if h.cell_id is not None and h.cell_id in user.grid_cell_ids:
+            return True
+        return h.cell_path is not None and any(f"/{cid}/" in h.cell_path for cid in user.grid_cell_ids)
     return h.created_by == user.sub
 
 

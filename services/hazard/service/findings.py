@@ -36,6 +36,7 @@ def _new_hazard(data: FindingRecordedV1) -> NewHazard:
         found_at=data.found_at,
         found_by=data.found_by,
         cell_id=data.cell_id,
+        cell_path=tuple(data.cell_path),
         finding_id=data.finding_id,
         created_by=data.found_by,
         created_by_role="grid_worker",

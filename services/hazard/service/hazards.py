@@ -18,6 +18,7 @@ from services.hazard.models import (
     Escalation,
     ExtensionRequest,
     Hazard,
+    HazardCell,
     HazardTransition,
     RectificationNotice,
     RemediationPlanRecord,
@@ -44,6 +45,8 @@ class NewHazard:
     found_at: datetime
     found_by: str
     cell_id: str | None = None
+    #: The cells from the grid's root down to ``cell_id`` (a grid finding names them).
+    cell_path: tuple[str, ...] = ()
     work_suspended: bool = False
     finding_id: str | None = None
     created_by: str | None = None
@@ -76,6 +79,11 @@ async def create_hazard(uow: UnitOfWork, new: NewHazard) -> tuple[Hazard, Enterp
         updated_at=now,
     )
     uow.session.add(h)
+    cells = list(new.cell_path) or ([new.cell_id] if new.cell_id else [])
+    if cells:
+        h.cell_path = "/" + "/".join(cells) + "/"
+        await uow.session.flush()  # the cell rows refer to it
+        uow.session.add_all(HazardCell(hazard_id=h.id, cell_id=c) for c in dict.fromkeys(cells))
     uow.session.add(
         HazardTransition(
             hazard_id=h.id,

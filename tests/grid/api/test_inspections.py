@@ -29,6 +29,7 @@ async def test_a_visit_with_findings_publishes_one_event_per_finding(grid):
     assert [(e["data"]["level"], e["data"]["major_basis"]) for e in events] == [("general", None), ("major", MAJOR)]
     assert {e["data"]["finding_id"] for e in events} == {f["id"] for f in i["findings"]}
     assert all(e["data"]["cell_id"] == village["id"] and e["data"]["found_by"] == "李网格" for e in events)
+    assert all(e["data"]["cell_path"] == [town["id"], village["id"]] for e in events)
     e = await grid.get(f"/grid/v1/enterprises/{uscc}")
     assert e["last_inspected_at"] == i["inspected_at"]
     assert (await grid.get(f"/grid/v1/inspections/{i['id']}"))["findings"] == i["findings"]

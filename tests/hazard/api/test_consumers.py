@@ -151,3 +151,25 @@ async def test_a_major_finding_without_its_basis_goes_to_the_dead_letter_topic(h
     [dead] = hz.transport.messages("safety.grid.v1.dlq")
     assert dead.header("dlq_error_type") == "PermanentError" and "f-bad" in dead.header("dlq_error")
     assert (await hz.get("/hazard/v1/hazards"))["total"] == 0
+
+
+async def test_the_cells_above_a_finding_see_its_hazard_and_no_one_else(hz):
+    """A township's station sees what its villages' grid found; a sibling village does not."""
+    uscc = hz.new_uscc()
+    await hz.publish(registered(uscc), source=REGISTRY)
+    path = ["cell-jiuguan", "cell-sanqiao"]
+    await hz.publish(finding(uscc, "f-path", cell_path=path), source=GRID)
+    await hz.consume()
+
+    async def listed(*cells):
+        r = await hz.client.get("/hazard/v1/hazards", headers=hz.headers("grid_worker", grid_cell_ids=list(cells)))
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    [h] = await listed("cell-jiuguan")
+    assert h["cell_id"] == "cell-sanqiao"
+    assert [x["id"] for x in await listed("cell-sanqiao")] == [h["id"]]
+    assert await listed("cell-digang") == []
+    for cells, status in ((["cell-jiuguan"], 200), (["cell-sanqiao"], 200), (["cell-digang"], 404)):
+        r = await hz.client.get(f"/hazard/v1/hazards/{h['id']}", headers=hz.headers("grid_worker", grid_cell_ids=cells))
+        assert r.status_code == status, (cells, r.text)
