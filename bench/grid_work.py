@@ -24,16 +24,14 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import httpx
 from asgi_lifespan import LifespanManager
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 from bench.common import percentile, table
+from bench.registry_import import _drop_pg, _pg_database
 from services.grid import models
 from services.grid.main import create_app
 from services.grid.settings import GridSettings
@@ -41,9 +39,6 @@ from shared.db.engine import create_engine
 from shared.messaging.transport.inprocess import InProcessTransport
 from shared.testing.fixtures import auth
 
-PG_SERVER = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 SCALE = int(os.environ.get("SCALE", "10"))
 TOWNS, VILLAGES_PER_TOWN, ENTERPRISES, INSPECTIONS, REPORTS = 70, 16, 5_800, 36_773, 2_000
 RUNS = int(os.environ.get("RUNS", "40"))
@@ -219,29 +214,6 @@ async def measure(url: str) -> dict[str, list[float]]:
                         times.append(elapsed)
                 out[label] = times
     return out
-
-
-async def _pg_database() -> tuple[str, str] | None:
-    server = make_url(PG_SERVER)
-    name = f"bench_grid_{uuid.uuid4().hex[:8]}"
-    try:
-        conn = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(hide_password=False))
-    except (OSError, asyncpg.PostgresError):
-        return None
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = server.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
-    return url, name
-
-
-async def _drop_pg(name: str) -> None:
-    conn = await asyncpg.connect(make_url(PG_SERVER).set(drivername="postgresql").render_as_string(hide_password=False))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def run() -> None:

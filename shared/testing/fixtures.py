@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
+import orjson
 import pytest
 from asgi_lifespan import LifespanManager
 
 from shared.clock import ControlledClock
+from shared.contracts import EventData
+from shared.ids import new_id
+from shared.messaging.envelope import CloudEvent
+from shared.messaging.transport import Message
 from shared.messaging.transport.inprocess import InProcessTransport
 from shared.security.jwt import issue_token
 from shared.security.principal import Principal
@@ -18,6 +23,20 @@ from shared.testing.broker import TansuBroker
 from shared.testing.databases import DatabaseFactory
 
 TEST_SIGNING_KEY = "test-signing-key-that-is-long-enough-0123456789"
+
+
+def event_message(data: EventData, *, time: datetime, source: str, event_id: str | None = None) -> Message:
+    """A binary-mode CloudEvents message as another service's relay would publish it."""
+    ev = CloudEvent(
+        id=event_id or new_id(),
+        source=source,
+        type=data.event_type,
+        subject=data.subject(),
+        time=time,
+        data=data.model_dump(mode="json"),
+    )
+    key = data.subject().encode() if data.subject() else None
+    return Message(data.topic, key, orjson.dumps(ev.data), tuple(ev.binary_headers()))
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 import orjson
 import pytest
@@ -15,25 +14,8 @@ from services.grid.main import create_app
 from services.grid.settings import GridSettings
 from shared.contracts import EventData
 from shared.contracts.registry import EnterpriseRegisteredV1
-from shared.ids import new_id
-from shared.messaging.envelope import CloudEvent
-from shared.messaging.transport import Message
-from shared.testing.fixtures import auth, running, settings_for
+from shared.testing.fixtures import auth, event_message, running, settings_for
 from tests.hazard.conftest import valid_uscc
-
-
-def event_message(data: EventData, *, time: datetime, source: str, event_id: str | None = None) -> Message:
-    """A binary-mode CloudEvents message as another service's relay would publish it."""
-    ev = CloudEvent(
-        id=event_id or new_id(),
-        source=source,
-        type=data.event_type,
-        subject=data.subject(),
-        time=time,
-        data=data.model_dump(mode="json"),
-    )
-    key = data.subject().encode() if data.subject() else None
-    return Message(data.topic, key, orjson.dumps(ev.data), tuple(ev.binary_headers()))
 
 
 class Harness:

@@ -16,10 +16,8 @@ from services.hazard.main import create_app
 from services.hazard.settings import HazardSettings
 from shared.contracts import EventData
 from shared.contracts.registry import EnterpriseRegisteredV1
-from shared.ids import new_id
-from shared.messaging.envelope import CloudEvent
 from shared.messaging.transport import Message
-from shared.testing.fixtures import auth, running, settings_for
+from shared.testing.fixtures import auth, event_message, running, settings_for
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -33,20 +31,6 @@ def valid_uscc(rng: random.Random, division: str = "330503") -> str:
     body = "91" + division + org8 + ("X" if c == 10 else "0" if c == 11 else str(c))
     s = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
     return body + ALPHABET[(31 - s % 31) % 31]
-
-
-def event_message(data: EventData, *, time: datetime, source: str, event_id: str | None = None) -> Message:
-    """A binary-mode CloudEvents message as another service's relay would publish it."""
-    ev = CloudEvent(
-        id=event_id or new_id(),
-        source=source,
-        type=data.event_type,
-        subject=data.subject(),
-        time=time,
-        data=data.model_dump(mode="json"),
-    )
-    key = data.subject().encode() if data.subject() else None
-    return Message(data.topic, key, orjson.dumps(ev.data), tuple(ev.binary_headers()))
 
 
 class Harness:

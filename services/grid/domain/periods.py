@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from services.grid.domain.frequency import quarter_of
 from shared.errors import Invalid, field_error
+from shared.localtime import local_date as local_today
+from shared.localtime import start_of_day
 
-
-def local_today(now: datetime, tz_offset_hours: int) -> date:
-    return now.astimezone(timezone(timedelta(hours=tz_offset_hours))).date()
+__all__ = ["local_today", "period_bounds", "resolve_period", "start_of_day"]
 
 
 def resolve_period(
@@ -25,10 +25,6 @@ def resolve_period(
             errors=[field_error("to", "must not be before from")],
         )
     return first, last
-
-
-def start_of_day(day: date, tz_offset_hours: int) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone(timedelta(hours=tz_offset_hours))).astimezone(UTC)
 
 
 def period_bounds(

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlmodel import col
 
 from services.grid.domain.tree import subtree_bounds, within
-from services.grid.models import Cell
+from services.grid.models import Cell, Enterprise
 from shared.areas import division_covers, division_range
 from shared.db.uow import UnitOfWork
 from shared.errors import Forbidden, NotFound
@@ -54,6 +54,16 @@ async def cell_scope(uow: UnitOfWork, user: Principal, cells=None) -> list[Colum
         paths = (await uow.session.execute(stmt)).scalars().all()
         return [or_(*(subtree(table.c.path, p) for p in paths))] if paths else [false()]
     return [false()]
+
+
+async def enterprise_scope(uow: UnitOfWork, user: Principal) -> list[ColumnElement[bool]]:
+    """SQL conditions that keep a query to the enterprises the caller may see (join Cell on their cell)."""
+    if user.role == "officer":
+        if not user.division_code:
+            return [false()]
+        low, high = division_range(user.division_code)
+        return [Enterprise.division_code >= low, Enterprise.division_code < high]
+    return await cell_scope(uow, user)
 
 
 def can_see_cell(user: Principal, cell: Cell) -> bool:

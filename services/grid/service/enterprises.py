@@ -8,7 +8,6 @@ township and village match a cell; a manual placement (``PUT .../cell``) is neve
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_, select
@@ -32,15 +31,11 @@ from shared.db.uow import UnitOfWork
 from shared.errors import Invalid, NotFound, field_error
 from shared.logging import get_logger
 from shared.security.principal import Principal
+from shared.uscc import normalize_uscc
 
 log = get_logger("anjian.grid.enterprises")
 
 KEPT_FIELDS = ("name", "division_code", "township", "village", "category")
-
-
-def normalize_uscc(value: str) -> str:
-    """Fold full-width characters, drop every whitespace and upper-case, as the registry does."""
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 async def require_known(uow: UnitOfWork, uscc: str, field: str = "uscc") -> Enterprise:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlmodel import col
 
 from services.grid.domain.periods import period_bounds
-from services.grid.domain.tree import path_ids, within
+from services.grid.domain.tree import path_ids
 from services.grid.events import outgoing
 from services.grid.models import Cell, Enterprise, Finding, Inspection
 from services.grid.schemas.grid import ChecklistItem, FindingPublic, InspectionCreate, InspectionPublic, MajorBasisIn
@@ -16,7 +16,6 @@ from services.grid.service import access
 from services.grid.service.cells import load as load_cell
 from services.grid.service.enterprises import normalize_uscc, require_known
 from shared.api.pagination import Page, PageParams, paginate
-from shared.areas import division_covers, division_range
 from shared.db.uow import UnitOfWork
 from shared.errors import Forbidden, Invalid, NotFound, field_error
 from shared.ids import new_id
@@ -122,20 +121,12 @@ def _public(i: Inspection, findings: list[Finding], name: str | None) -> Inspect
     )
 
 
-def _visible(user: Principal, ent: Enterprise | None, cell: Cell | None) -> bool:
-    if user.is_admin:
-        return True
-    if user.role == "officer":
-        return ent is not None and bool(user.division_code) and division_covers(user.division_code, ent.division_code)
-    return user.role == "grid_worker" and cell is not None and within(cell.path, user.grid_cell_ids)
-
-
 async def get_inspection(*, uow: UnitOfWork, user: Principal, inspection_id: str) -> InspectionPublic:
     access.require_role(user, access.READERS, "read inspections")
     i = await uow.session.get(Inspection, inspection_id)
     ent = await uow.session.get(Enterprise, i.uscc) if i else None
     cell = await uow.session.get(Cell, i.cell_id) if i and i.cell_id else None
-    if i is None or not _visible(user, ent, cell):
+    if i is None or not access.can_see_enterprise(user, ent.division_code if ent else None, cell):
         raise NotFound(f"no inspection {inspection_id}", code="inspection_not_found")
     findings = (
         (await uow.session.execute(select(Finding).where(Finding.inspection_id == i.id).order_by(Finding.position)))
@@ -159,14 +150,7 @@ async def list_inspections(
     access.require_role(user, access.READERS, "read inspections")
     stmt = select(Inspection, Enterprise.name).join(Enterprise, Enterprise.uscc == Inspection.uscc)
     stmt = stmt.outerjoin(Cell, Cell.id == Inspection.cell_id)
-    if user.role == "officer":
-        if not user.division_code:
-            stmt = stmt.where(false())
-        else:
-            low, high = division_range(user.division_code)
-            stmt = stmt.where(Enterprise.division_code >= low, Enterprise.division_code < high)
-    elif user.role == "grid_worker":
-        stmt = stmt.where(*(await access.cell_scope(uow, user)))
+    stmt = stmt.where(*(await access.enterprise_scope(uow, user)))
     if cell_id is not None:
         sub = await load_cell(uow, user, cell_id)
         stmt = stmt.where(access.subtree(Cell.path, sub.path))

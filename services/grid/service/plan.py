@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import case, false, or_, select
+from sqlalchemy import case, or_, select
 from sqlmodel import col
 
 from services.grid.domain.frequency import due_cutoff, next_due
@@ -19,7 +19,6 @@ from services.grid.schemas.grid import InspectionPlan, PlanItem
 from services.grid.service import access
 from services.grid.service.cells import load as load_cell
 from shared.api.pagination import PageParams, paginate
-from shared.areas import division_range
 from shared.db.uow import UnitOfWork
 from shared.security.principal import Principal
 
@@ -57,14 +56,8 @@ async def inspection_plan(
     if cell_id is not None:
         cell = await load_cell(uow, user, cell_id)
         stmt = stmt.where(access.subtree(Cell.path, cell.path))
-    elif user.role == "officer":
-        if not user.division_code:
-            stmt = stmt.where(false())
-        else:
-            low, high = division_range(user.division_code)
-            stmt = stmt.where(Enterprise.division_code >= low, Enterprise.division_code < high)
-    elif user.role == "grid_worker":
-        stmt = stmt.where(*(await access.cell_scope(uow, user)))
+    else:
+        stmt = stmt.where(*(await access.enterprise_scope(uow, user)))
     if due_only:
         stmt = stmt.where(or_(col(Enterprise.last_inspected_at).is_(None), Enterprise.last_inspected_at < cutoff))
     order = (col(Enterprise.last_inspected_at).is_not(None), Enterprise.last_inspected_at, Enterprise.uscc)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from services.grid.domain.reports import ReportKind, ReportStatus, move, route
-from services.grid.domain.tree import path_ids, within
+from services.grid.domain.tree import path_ids
 from services.grid.events import outgoing
 from services.grid.models import Cell, Report, ReportMove
 from services.grid.schemas.grid import ReportCreate, ReportDetail, ReportMovePublic, ReportPublic
@@ -72,27 +72,16 @@ async def _cell_name(uow: UnitOfWork, cell_id: str | None) -> str | None:
 
 
 def _can_see(user: Principal, filed_in: Cell, routed: Cell | None) -> bool:
-    """A report is visible in the cell it was filed in (and above) and in the cell it waits at."""
-    if user.is_admin:
-        return True
-    if user.role == "officer":
-        return bool(user.division_code) and division_covers(user.division_code, filed_in.scope_code)
-    if user.role == "grid_worker":
-        return within(filed_in.path, user.grid_cell_ids) or (
-            routed is not None and within(routed.path, user.grid_cell_ids)
-        )
-    return False
+    """A report is visible in the cell it was filed in (and above); to grid workers also where it waits."""
+    waits_with_worker = user.role == "grid_worker" and routed is not None and access.can_see_cell(user, routed)
+    return access.can_see_cell(user, filed_in) or waits_with_worker
 
 
 def _may_handle(user: Principal, routed: Cell | None, filed_in: Cell) -> bool:
-    """Who acts on a report: the people of the cell it is routed to (or above), or the bureau's officers."""
-    if user.is_admin:
-        return True
-    if user.role == "officer":
-        return bool(user.division_code) and division_covers(user.division_code, filed_in.scope_code)
+    """Who acts on a report: the grid workers of the cell it waits at (or above), or the filing cell's officers."""
     if user.role == "grid_worker":
-        return routed is not None and within(routed.path, user.grid_cell_ids)
-    return False
+        return routed is not None and access.can_see_cell(user, routed)
+    return access.can_see_cell(user, filed_in)
 
 
 async def _load(

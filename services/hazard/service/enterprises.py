@@ -7,7 +7,6 @@ a replay or a dead-lettered and redriven message can still bring an older event 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,16 +16,12 @@ from shared.contracts.registry import EnterpriseRegisteredV1, EnterpriseUpdatedV
 from shared.db.uow import UnitOfWork
 from shared.errors import Invalid, field_error
 from shared.logging import get_logger
+from shared.uscc import normalize_uscc
 
 log = get_logger("anjian.hazard.enterprises")
 
 #: The fields of the registry's events this service keeps.
 KEPT_FIELDS = ("name", "division_code", "township", "village", "category")
-
-
-def normalize_uscc(value: str) -> str:
-    """Fold full-width characters, drop every whitespace and upper-case, as the registry does."""
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 async def require_known(uow: UnitOfWork, uscc: str, field: str = "uscc") -> Enterprise:
