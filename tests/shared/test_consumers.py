@@ -131,15 +131,14 @@ async def test_kafka_broker_down_while_1000_events_commit_loses_none(make_ctx):
     try:
         await transport.start()
         await ctx.start(background=True)
-        await publish(ctx, [PingV1(uscc="warmup", n=0)])
-
-        async def warmed():
-            return await total(ctx) == 1
-
+        # Wait until the consumer owns its partitions, without consuming anything: the test broker
+        # keeps its log in memory and comes back empty, so a member positioned past offset 0 would
+        # skip the first record written to that partition after the restart - an artefact of the
+        # memory broker (a Kafka broker keeps its log across a restart), not of the platform.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 60
-        while not await warmed():
-            assert loop.time() < deadline, "the consumer never received the first event"
+        while not ctx.consumers[0].sub.assignment():
+            assert loop.time() < deadline, "the consumer never joined its group"
             await asyncio.sleep(0.05)
 
         broker.stop()
@@ -149,11 +148,11 @@ async def test_kafka_broker_down_while_1000_events_commit_loses_none(make_ctx):
         broker.start()  # same port, empty: topics and offsets are gone
 
         deadline = loop.time() + 120
-        while await total(ctx) < 1001:
-            assert loop.time() < deadline, f"only {await total(ctx) - 1} of 1000 events took effect"
+        while await total(ctx) < 1000:
+            assert loop.time() < deadline, f"only {await total(ctx)} of 1000 events took effect"
             await asyncio.sleep(0.1)
         assert (await ctx.relay.backlog()).pending == 0
-        assert await total(ctx) == 1001  # every event once in effect
+        assert await total(ctx) == 1000  # every event once in effect
     finally:
         await ctx.stop()
         await transport.stop()

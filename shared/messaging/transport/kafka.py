@@ -247,6 +247,12 @@ class KafkaSubscription:
         c.subscribe(self.topics, listener=_Rebalance(self))
         self._consumer = c
 
+    def assignment(self) -> set[tuple[str, int]]:
+        """The (topic, partition) pairs this member owns now; empty before it joins its group."""
+        if self._consumer is None:
+            return set()
+        return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+
     async def fetch(self, max_records: int = 100, timeout: float = 1.0) -> list[Delivery]:
         if self._consumer is None:
             return []
