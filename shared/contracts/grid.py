@@ -41,3 +41,23 @@ class ReportFiledV1(EventData):
     description: str
     routed_to: str | None = None
     filed_at: datetime
+
+
+@event
+class EnterprisePlacedV1(EventData):
+    """Where an enterprise sits in the grid now (``cell_id`` null: taken out of the grid).
+
+    Sent whenever the grid places an enterprise - automatically by its township and village, or
+    by hand - so that other services can scope by cell: a grid worker sees the hazards of the
+    enterprises placed in or under their cells, whoever found them. ``placed_at`` orders the
+    placements of one enterprise; a consumer keeps the newest.
+    """
+
+    event_type = "grid.enterprise.placed.v1"
+    topic = TOPIC_GRID
+    uscc: str
+    cell_id: str | None = None
+    #: The ids of the cells from the root down to ``cell_id`` (empty when not placed).
+    cell_path: list[str] = []
+    placement: Literal["auto", "manual"] | None = None
+    placed_at: datetime

@@ -95,3 +95,68 @@ def test_migrate_and_outbox_commands(tmp_path, monkeypatch):
     assert "hazard: downgraded to base" in invoke(
         "migrate", "--data-dir", str(data), "--service", "hazard", "--down", "--revision", "base"
     )
+
+
+def test_announce_placements_publishes_every_placed_enterprise_once_per_run(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from services.grid.models import Cell, Enterprise
+    from services.grid.models.platform import outbox
+
+    monkeypatch.delenv("ANJIAN_JWT_SIGNING_KEY", raising=False)
+    data = tmp_path / "data"
+    migrate_all(data, ("grid",))
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+
+    async def seed():
+        ctx = cli.context("grid", data)
+        try:
+            async with ctx.uow() as uow:
+                town = Cell(
+                    id="c-town", code="JG", name="旧馆镇", level=1, path="/c-town/", created_at=now, created_by="t"
+                )
+                village = Cell(
+                    id="c-vil", code="JG-SQ", name="三桥村", level=2, parent_id="c-town", path="/c-town/c-vil/",
+                    created_at=now, created_by="t",
+                )  # fmt: skip
+                uow.session.add_all([town, village])
+                await uow.session.flush()
+                for i in range(1203):  # more than two batches
+                    uow.session.add(
+                        Enterprise(
+                            uscc=f"91330503MA{i:08d}",
+                            name=f"企业{i}",
+                            division_code="330503",
+                            township="旧馆镇",
+                            cell_id="c-vil" if i % 3 else None,
+                            placement="auto" if i % 3 else None,
+                            as_of=now,
+                            updated_at=now,
+                            blacklist_entries={},
+                        )  # fmt: skip
+                    )
+                await uow.commit()
+        finally:
+            await ctx.db.dispose()
+
+    async def announced() -> tuple[int, int]:
+        ctx = cli.context("grid", data)
+        try:
+            async with ctx.db.read() as s:
+                rows = (
+                    await s.execute(select(outbox.c.payload).where(outbox.c.type == "grid.enterprise.placed.v1"))
+                ).all()
+                keys = (await s.execute(select(func.count(func.distinct(outbox.c.key))))).scalar_one()
+                return len(rows), keys
+        finally:
+            await ctx.db.dispose()
+
+    asyncio.run(seed())
+    assert "announced the placement of 802 enterprises" in invoke(
+        "events", "announce-placements", "--data-dir", str(data)
+    )
+    assert asyncio.run(announced()) == (802, 802)
+    invoke("events", "announce-placements", "--data-dir", str(data))
+    assert asyncio.run(announced())[0] == 1604

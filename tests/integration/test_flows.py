@@ -333,3 +333,27 @@ async def test_a_grid_inspection_finding_becomes_a_hazard_in_the_enterprise_cell
         "电线私拉乱接",
         "reported",
     )
+
+    # A hazard an officer found on a routine check carries no cell; the grid's placement
+    # (grid.enterprise.placed.v1) makes it visible to the enterprise's grid all the same.
+    routine = await c.post(
+        "/hazard/v1/hazards",
+        headers=officer,
+        json={
+            "uscc": uscc,
+            "source": "routine_check",
+            "description": "配电箱未上锁",
+            "level": "general",
+            "found_at": datetime.now(UTC).isoformat(),
+            "found_by": "执法检查员",
+        },
+    )
+    assert routine.status_code == 201, routine.text
+    assert routine.json()["cell_id"] is None
+    for who in (worker, chief):
+        r = await c.get(f"/hazard/v1/hazards/{routine.json()['id']}", headers=who)
+        assert r.status_code == 200, r.text
+    listed = await c.get("/hazard/v1/hazards", headers=worker, params={"uscc": uscc})
+    assert listed.json()["total"] == 2
+    sibling = staff(suite, "grid_worker", "worker-dg", grid_cell_ids=["another-village"])
+    assert (await c.get(f"/hazard/v1/hazards/{routine.json()['id']}", headers=sibling)).status_code == 404

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from services.grid.models import Finding, Inspection, Report
-from shared.contracts.grid import FindingRecordedV1, ReportFiledV1
+from datetime import datetime
+
+from services.grid.domain.tree import path_ids
+from services.grid.models import Cell, Enterprise, Finding, Inspection, Report
+from shared.contracts.grid import EnterprisePlacedV1, FindingRecordedV1, ReportFiledV1
 
 
 def finding_recorded(f: Finding, i: Inspection, cell_path: list[str]) -> FindingRecordedV1:
@@ -33,4 +36,15 @@ def report_filed(r: Report) -> ReportFiledV1:
         description=r.description,
         routed_to=r.routed_to,
         filed_at=r.filed_at,
+    )
+
+
+def enterprise_placed(ent: Enterprise, cell: Cell | None, at: datetime) -> EnterprisePlacedV1:
+    """grid.enterprise.placed.v1: where the enterprise sits now, with the cells above it."""
+    return EnterprisePlacedV1(
+        uscc=ent.uscc,
+        cell_id=cell.id if cell else None,
+        cell_path=path_ids(cell.path) if cell else [],
+        placement=ent.placement if cell else None,
+        placed_at=at,
     )

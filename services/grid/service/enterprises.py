@@ -4,6 +4,8 @@ Location fields keep the newest event's values (an older event only fills what i
 credit class the newest class change, the blacklist the set of active entries - so duplicates
 and reordered events leave the same state. An enterprise is placed automatically when its
 township and village match a cell; a manual placement (``PUT .../cell``) is never overridden.
+Every placement is announced (``grid.enterprise.placed.v1``) so that other services can scope
+by cell.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from services.grid.domain.tree import path_ids
+from services.grid.events import outgoing
 from services.grid.models import Cell, Enterprise, Member
 from services.grid.schemas.grid import EnterprisePublic, ResponsiblePerson
 from services.grid.service import access
@@ -72,6 +75,7 @@ async def apply_location(uow: UnitOfWork, uscc: str, values: dict, at: datetime)
         cell = await matching_cell(uow, ent)
         if cell is not None and cell.id != ent.cell_id:
             ent.cell_id, ent.placement = cell.id, "auto"
+            announce(uow, ent, cell)
             log.info("enterprise placed", uscc=ent.uscc, cell=cell.id)
     uow.session.add(ent)
     await uow.session.flush()
@@ -191,8 +195,41 @@ async def place_matching(uow: UnitOfWork, cell: Cell) -> int:
             continue
         ent.cell_id, ent.placement = cell.id, "auto"
         uow.session.add(ent)
+        announce(uow, ent, cell)
         moved += 1
     return moved
+
+
+def announce(uow: UnitOfWork, ent: Enterprise, cell: Cell | None) -> None:
+    """Publish where the enterprise sits now (with the transaction that placed it)."""
+    uow.publish(outgoing.enterprise_placed(ent, cell, uow.now()))
+
+
+async def announce_all(ctx, batch: int = 500) -> int:
+    """Announce every placed enterprise again (``anjian events announce-placements``).
+
+    For a consumer that starts late or rebuilds its copy: consumers keep the newest placement,
+    so announcing again is harmless. Returns how many were announced.
+    """
+    after, count = "", 0
+    while True:
+        async with ctx.uow() as uow:
+            rows = (
+                await uow.session.execute(
+                    select(Enterprise, Cell)
+                    .join(Cell, Cell.id == Enterprise.cell_id)
+                    .where(Enterprise.uscc > after)
+                    .order_by(Enterprise.uscc)
+                    .limit(batch)
+                )
+            ).all()
+            if not rows:
+                return count
+            for ent, cell in rows:
+                announce(uow, ent, cell)
+            await uow.commit()
+        count += len(rows)
+        after = rows[-1][0].uscc
 
 
 async def load_visible(uow: UnitOfWork, user: Principal, uscc: str) -> tuple[Enterprise, Cell | None]:
@@ -220,6 +257,7 @@ async def place(*, uow: UnitOfWork, user: Principal, uscc: str, cell_id: str) ->
         )
     ent.cell_id, ent.placement, ent.updated_at = cell.id, "manual", uow.now()
     uow.session.add(ent)
+    announce(uow, ent, cell)
     await uow.commit()
     return await enterprise_public(uow, ent, cell)
 

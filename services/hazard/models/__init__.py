@@ -2,7 +2,7 @@
 
 from services.hazard.models.accidents import Accident
 from services.hazard.models.base import HazardModel, metadata
-from services.hazard.models.enterprises import Enterprise
+from services.hazard.models.enterprises import Enterprise, EnterpriseCell
 from services.hazard.models.hazards import (
     Escalation,
     ExtensionRequest,
@@ -19,6 +19,7 @@ from services.hazard.models.platform import idempotency, import_jobs, import_row
 __all__ = [
     "Accident",
     "Enterprise",
+    "EnterpriseCell",
     "Escalation",
     "ExtensionRequest",
     "Hazard",

@@ -3,9 +3,10 @@
 - admin: everything.
 - officer: hazards and accidents of enterprises located in their division (330500 covers the city).
 - grid_worker: hazards in or under one of their grid cells: a grid finding names its cell and the
-  cells above it (``hazard_cells``), so a township's station sees its villages' findings. The grid
-  service does not publish where enterprises sit, so a hazard is in a cell only when its finding
-  (or its creator) named one.
+  cells above it (``hazard_cells``), so a township's station sees its villages' findings; and the
+  hazards of every enterprise the grid has placed in or under their cells (``enterprise_cells``,
+  from ``grid.enterprise.placed.v1``), whoever found them - an officer's check, the enterprise's
+  self-check, an imported ledger.
 - enterprise: its own hazards (by credit code); it may report self-check hazards and move its own
   hazards where the loop expects the enterprise to act (plan, rectification, evidence, extension).
 - expert, advisor: the hazards they recorded themselves.
@@ -15,11 +16,13 @@ Objects outside the caller's scope are 404, as if they did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlmodel import col
 
 from services.hazard.domain.areas import division_covers, division_range, validate_division_code
-from services.hazard.models import Hazard, HazardCell
+from services.hazard.models import EnterpriseCell, Hazard, HazardCell
 from shared.errors import Forbidden, NotFound
 from shared.security.principal import Principal
 
@@ -53,12 +56,13 @@ def hazard_scope(user: Principal, table=Hazard) -> list[ColumnElement[bool]]:
             return [false()]
         ids = list(user.grid_cell_ids)
         under = select(HazardCell.hazard_id).where(col(HazardCell.cell_id).in_(ids))
-        return [or_(col(Hazard.cell_id).in_(ids), col(Hazard.id).in_(under))]
+        placed = select(EnterpriseCell.uscc).where(col(EnterpriseCell.cell_id).in_(ids))
+        return [or_(col(Hazard.cell_id).in_(ids), col(Hazard.id).in_(under), col(Hazard.uscc).in_(placed))]
     return [Hazard.created_by == user.sub]
 
 
-def can_see(user: Principal, h: Hazard) -> bool:
-    """True when the hazard is inside the caller's scope."""
+def can_see(user: Principal, h: Hazard, placed: Iterable[str] = ()) -> bool:
+    """True when the hazard is inside the caller's scope (``placed``: the cells its enterprise sits in or under)."""
     if user.is_admin:
         return True
     if user.role == "officer":
@@ -68,13 +72,15 @@ def can_see(user: Principal, h: Hazard) -> bool:
     if user.role == "grid_worker":
         if h.cell_id is not None and h.cell_id in user.grid_cell_ids:
             return True
+        if any(cid in user.grid_cell_ids for cid in placed):
+            return True
         return h.cell_path is not None and any(f"/{cid}/" in h.cell_path for cid in user.grid_cell_ids)
     return h.created_by == user.sub
 
 
-def require_visible(user: Principal, h: Hazard | None, hazard_id: str) -> Hazard:
+def require_visible(user: Principal, h: Hazard | None, hazard_id: str, placed: Iterable[str] = ()) -> Hazard:
     """The hazard, or 404 when it does not exist or lies outside the caller's scope."""
-    if h is None or not can_see(user, h):
+    if h is None or not can_see(user, h, placed):
         raise NotFound(f"no hazard {hazard_id}", code="hazard_not_found")
     return h
 

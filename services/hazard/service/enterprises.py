@@ -3,15 +3,20 @@
 Registration and update events of one enterprise share a key, so they normally arrive in order;
 a replay or a dead-lettered and redriven message can still bring an older event after a newer one.
 ``as_of`` keeps the time of the newest event applied: an older event only fills what is empty.
+
+The grid's placements (``grid.enterprise.placed.v1``) say which cell an enterprise sits in; the
+cells from the root down are kept in ``enterprise_cells`` so that a grid worker sees the hazards
+of every enterprise in or under their cells, whoever found them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
-from services.hazard.models import Accident, Enterprise, Hazard
+from services.hazard.models import Accident, Enterprise, EnterpriseCell, Hazard
+from shared.contracts.grid import EnterprisePlacedV1
 from shared.contracts.registry import EnterpriseRegisteredV1, EnterpriseUpdatedV1
 from shared.db.uow import UnitOfWork
 from shared.errors import Invalid, field_error
@@ -73,3 +78,41 @@ async def _apply(uow: UnitOfWork, uscc: str, values: dict, at: datetime) -> Ente
         log.info("enterprise moved", uscc=uscc, old=old_division, new=ent.division_code)
     await uow.session.flush()
     return ent
+
+
+#: The registry-time stamp of a row created by a placement that arrived before the registration.
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def apply_placed(*, uow: UnitOfWork, data: EnterprisePlacedV1, event_id: str) -> bool:
+    """Keep the newest placement, stamped (placement time, event id); does not commit.
+
+    Returns False when an older or the same placement arrives again (nothing changes).
+    """
+    uscc = normalize_uscc(data.uscc)
+    ent = await uow.session.get(Enterprise, uscc, with_for_update=True)
+    if ent is None:
+        # The placement came before the registration: keep it on a row the registration fills.
+        ent = Enterprise(uscc=uscc, as_of=_NEVER, updated_at=uow.now())
+        uow.session.add(ent)
+    stamp = (data.placed_at, event_id)
+    if ent.cell_as_of is not None and stamp <= (ent.cell_as_of, ent.cell_event or ""):
+        return False
+    ent.cell_id, ent.cell_as_of, ent.cell_event = data.cell_id, data.placed_at, event_id
+    ent.updated_at = uow.now()
+    uow.session.add(ent)
+    await uow.session.flush()
+    await uow.session.execute(delete(EnterpriseCell).where(EnterpriseCell.uscc == uscc))
+    cells = list(dict.fromkeys(data.cell_path or ([data.cell_id] if data.cell_id else [])))
+    if data.cell_id and data.cell_id not in cells:
+        cells.append(data.cell_id)
+    uow.session.add_all(EnterpriseCell(uscc=uscc, cell_id=c) for c in cells)
+    await uow.session.flush()
+    log.info("enterprise placed", uscc=uscc, cell=data.cell_id)
+    return True
+
+
+async def placed_cells(uow: UnitOfWork, uscc: str) -> list[str]:
+    """The cells the enterprise sits in or under (from the root down, in no particular order)."""
+    rows = await uow.session.execute(select(EnterpriseCell.cell_id).where(EnterpriseCell.uscc == uscc))
+    return list(rows.scalars())

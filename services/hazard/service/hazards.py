@@ -24,7 +24,7 @@ from services.hazard.models import (
     RemediationPlanRecord,
 )
 from services.hazard.schemas.hazards import HazardCreate, HazardDetail, HazardPublic
-from services.hazard.service import access, views
+from services.hazard.service import access, enterprises, views
 from services.hazard.service.enterprises import normalize_uscc, require_known
 from shared.api.pagination import Page, PageParams, paginate
 from shared.db.uow import UnitOfWork
@@ -137,7 +137,8 @@ async def load(uow: UnitOfWork, user: Principal, hazard_id: str, *, lock: bool =
         # PostgreSQL: moves of one hazard queue here. SQLite: the write lock is already held.
         stmt = stmt.with_for_update()
     h = (await uow.session.execute(stmt)).scalar_one_or_none()
-    return access.require_visible(user, h, hazard_id)
+    placed = await enterprises.placed_cells(uow, h.uscc) if h is not None and user.role == "grid_worker" else ()
+    return access.require_visible(user, h, hazard_id, placed)
 
 
 async def enterprise_name(uow: UnitOfWork, uscc: str) -> str | None:

@@ -133,3 +133,27 @@ async def test_class_and_blacklist_in_any_order_and_twice_give_one_state(grid):
     await grid.consume()
     e = await grid.get(f"/grid/v1/enterprises/{uscc}")
     assert (e["credit_class"], e["blacklisted"]) == (None, True)
+
+
+async def test_every_placement_is_announced_with_the_cells_above_it(grid):
+    """grid.enterprise.placed.v1 on an automatic placement, a new cell picking enterprises up, a manual move."""
+    uscc = await grid.enterprise()
+    assert await grid.outbox("grid.enterprise.placed.v1") == []  # no cell matches yet: nothing to say
+    town = await grid.cell("旧馆镇", division="330503")
+    village = await grid.cell("三桥村", parent=town["id"])
+    other = await grid.cell("荻港村", parent=town["id"])
+    r = await grid.client.put(f"/grid/v1/enterprises/{uscc}/cell", json={"cell_id": other["id"]}, headers=grid.admin)
+    assert r.status_code == 200
+    events = await grid.outbox("grid.enterprise.placed.v1")
+    assert [e["key"] for e in events] == [uscc] * 3
+    assert [(e["data"]["cell_id"], e["data"]["cell_path"], e["data"]["placement"]) for e in events] == [
+        (town["id"], [town["id"]], "auto"),
+        (village["id"], [town["id"], village["id"]], "auto"),
+        (other["id"], [town["id"], other["id"]], "manual"),
+    ]
+    stamps = [e["data"]["placed_at"] for e in events]
+    assert stamps == sorted(stamps)
+
+    placed_by_event = await grid.enterprise(village="荻港村")  # a registration that matches at once
+    [e] = [e for e in await grid.outbox("grid.enterprise.placed.v1") if e["key"] == placed_by_event]
+    assert e["data"]["cell_path"] == [town["id"], other["id"]]

@@ -77,7 +77,7 @@ async def test_bad_visits_are_4xx_and_write_nothing(grid):
         r = await grid.client.post("/grid/v1/inspections", json=body, headers=headers)
         assert (r.status_code, r.json()["code"]) == (status, code), r.text
     assert (await grid.get("/grid/v1/inspections"))["total"] == 0
-    assert await grid.outbox() == []
+    assert await grid.outbox("grid.finding.recorded.v1") == []
     await grid.get("/grid/v1/inspections/nope", expect=404)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from shared.contracts.grid import FindingRecordedV1
+from shared.contracts.grid import EnterprisePlacedV1, FindingRecordedV1
 from shared.contracts.registry import EnterpriseRegisteredV1, EnterpriseUpdatedV1
 
 REGISTRY, GRID = "/services/registry", "/services/grid"
@@ -173,3 +173,92 @@ async def test_the_cells_above_a_finding_see_its_hazard_and_no_one_else(hz):
     for cells, status in ((["cell-jiuguan"], 200), (["cell-sanqiao"], 200), (["cell-digang"], 404)):
         r = await hz.client.get(f"/hazard/v1/hazards/{h['id']}", headers=hz.headers("grid_worker", grid_cell_ids=cells))
         assert r.status_code == status, (cells, r.text)
+
+
+def placed(uscc: str, path: list[str], at: datetime, placement: str = "auto") -> EnterprisePlacedV1:
+    return EnterprisePlacedV1(
+        uscc=uscc, cell_id=path[-1] if path else None, cell_path=path, placement=placement, placed_at=at
+    )
+
+
+async def _grid_list(hz, *cells) -> list[dict]:
+    r = await hz.client.get("/hazard/v1/hazards", headers=hz.headers("grid_worker", grid_cell_ids=list(cells)))
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+async def _grid_get(hz, hazard_id: str, *cells) -> int:
+    r = await hz.client.get(
+        f"/hazard/v1/hazards/{hazard_id}", headers=hz.headers("grid_worker", grid_cell_ids=list(cells))
+    )
+    return r.status_code
+
+
+async def test_grid_workers_see_the_hazards_of_the_enterprises_placed_in_or_under_their_cells(hz):
+    """An officer's routine-check hazard has no cell; the grid's placement makes it the grid's too."""
+    uscc = await hz.enterprise()
+    h = await hz.hazard(uscc)  # found by an officer, outside the grid
+    assert h["cell_id"] is None
+    assert await _grid_list(hz, "cell-jiuguan") == []
+    assert await _grid_get(hz, h["id"], "cell-sanqiao") == 404
+
+    await hz.publish(placed(uscc, ["cell-jiuguan", "cell-sanqiao"], hz.clock.now()), source=GRID)
+    await hz.consume()
+    for cells in (["cell-jiuguan"], ["cell-sanqiao"], ["cell-digang", "cell-sanqiao"]):
+        assert [x["id"] for x in await _grid_list(hz, *cells)] == [h["id"]], cells
+        assert await _grid_get(hz, h["id"], *cells) == 200, cells
+    assert await _grid_list(hz, "cell-digang") == []
+    assert await _grid_get(hz, h["id"], "cell-digang") == 404
+
+    # Moved by hand to another village: the old village loses it, the new one and the township keep it.
+    await hz.publish(
+        placed(uscc, ["cell-jiuguan", "cell-digang"], hz.clock.now() + timedelta(minutes=1), "manual"), source=GRID
+    )
+    await hz.consume()
+    assert await _grid_list(hz, "cell-sanqiao") == []
+    assert await _grid_get(hz, h["id"], "cell-sanqiao") == 404
+    assert [x["id"] for x in await _grid_list(hz, "cell-digang")] == [h["id"]]
+    assert [x["id"] for x in await _grid_list(hz, "cell-jiuguan")] == [h["id"]]
+
+
+async def test_placements_out_of_order_or_twice_keep_the_newest(hz):
+    uscc = await hz.enterprise()
+    h = await hz.hazard(uscc)
+    t0 = hz.clock.now()
+    newer = placed(uscc, ["cell-jiuguan", "cell-digang"], t0 + timedelta(hours=1), "manual")
+    older = placed(uscc, ["cell-jiuguan", "cell-sanqiao"], t0)
+    await hz.publish(newer, source=GRID, event_id="p-2")
+    await hz.publish(older, source=GRID, event_id="p-1")
+    await hz.publish(newer, source=GRID, event_id="p-2")  # a redelivery
+    assert await hz.consume() == 3
+    assert await _grid_get(hz, h["id"], "cell-digang") == 200
+    assert await _grid_get(hz, h["id"], "cell-sanqiao") == 404
+    # Taken out of the grid: only the finding's own cells (none here) remain.
+    await hz.publish(placed(uscc, [], t0 + timedelta(hours=2)), source=GRID)
+    await hz.consume()
+    assert await _grid_list(hz, "cell-jiuguan") == []
+
+
+async def test_a_placement_before_the_registration_is_kept(hz):
+    uscc = hz.new_uscc()
+    t0 = hz.clock.now()
+    await hz.publish(placed(uscc, ["cell-jiuguan", "cell-sanqiao"], t0), source=GRID)
+    await hz.consume()
+    r = await hz.client.post(
+        "/hazard/v1/hazards",
+        json={
+            "uscc": uscc,
+            "source": "routine_check",
+            "description": "d",
+            "level": "general",
+            "found_at": "2026-01-01T00:00:00Z",
+            "found_by": "x",
+        },
+        headers=hz.admin,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "unknown_enterprise"  # a placement alone is not enough
+    await hz.publish(registered(uscc), source=REGISTRY)
+    await hz.consume()
+    h = await hz.hazard(uscc)
+    assert h["enterprise_name"] == "旧馆镇某五金厂"
+    assert [x["id"] for x in await _grid_list(hz, "cell-sanqiao")] == [h["id"]]
