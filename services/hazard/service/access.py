@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, false, select, union
 from sqlmodel import col
 
 from services.hazard.domain.areas import division_covers, division_range, validate_division_code
@@ -54,11 +54,26 @@ def hazard_scope(user: Principal, table=Hazard) -> list[ColumnElement[bool]]:
     if user.role == "grid_worker":
         if not user.grid_cell_ids:
             return [false()]
-        ids = list(user.grid_cell_ids)
-        under = select(HazardCell.hazard_id).where(col(HazardCell.cell_id).in_(ids))
-        placed = select(EnterpriseCell.uscc).where(col(EnterpriseCell.cell_id).in_(ids))
-        return [or_(col(Hazard.cell_id).in_(ids), col(Hazard.id).in_(under), col(Hazard.uscc).in_(placed))]
+        return [col(Hazard.id).in_(grid_hazard_ids(list(user.grid_cell_ids)))]
     return [Hazard.created_by == user.sub]
+
+
+def grid_hazard_ids(cell_ids: list[str]):
+    """The ids of the hazards in or under the cells: recorded in one, found there by the grid, or of
+    an enterprise placed there.
+
+    One union of three index lookups, so the cost follows the cells' own hazards, not the size of
+    the table (an OR of three IN conditions made PostgreSQL walk the whole found_at index).
+    """
+    # Aliases, so that no part correlates with the hazards of the enclosing query.
+    recorded, h = Hazard.__table__.alias("recorded_hazards"), Hazard.__table__.alias("placed_hazards")
+    return union(
+        select(recorded.c.id).where(recorded.c.cell_id.in_(cell_ids)),
+        select(HazardCell.hazard_id).where(col(HazardCell.cell_id).in_(cell_ids)),
+        select(h.c.id)
+        .join(EnterpriseCell, EnterpriseCell.uscc == h.c.uscc)
+        .where(col(EnterpriseCell.cell_id).in_(cell_ids)),
+    )
 
 
 def can_see(user: Principal, h: Hazard, placed: Iterable[str] = ()) -> bool:
