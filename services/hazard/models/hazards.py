@@ -63,6 +63,8 @@ class Hazard(HazardModel, table=True):
         ),
         Index("ix_hazards_uscc_found_at", "uscc", "found_at"),
         Index("ix_hazards_cell_id", "cell_id"),
+        # Experts and advisors list what they recorded themselves.
+        Index("ix_hazards_created_by_found_at", "created_by", "found_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

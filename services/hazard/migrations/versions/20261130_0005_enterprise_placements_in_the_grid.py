@@ -1,4 +1,4 @@
-"""enterprise placements in the grid
+"""enterprise placements in the grid; an index for the hazards one recorded
 
 Revision ID: 0005
 Revises: 0004
@@ -31,6 +31,9 @@ def upgrade() -> None:
     with op.batch_alter_table("enterprise_cells", schema=None) as batch_op:
         batch_op.create_index("ix_enterprise_cells_cell_id_uscc", ["cell_id", "uscc"], unique=False)
 
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.create_index("ix_hazards_created_by_found_at", ["created_by", "found_at"], unique=False)
+
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cell_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.add_column(sa.Column("cell_as_of", shared.db.base.UTCDateTime(timezone=True), nullable=True))
@@ -45,6 +48,9 @@ def downgrade() -> None:
         batch_op.drop_column("cell_event")
         batch_op.drop_column("cell_as_of")
         batch_op.drop_column("cell_id")
+
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.drop_index("ix_hazards_created_by_found_at")
 
     with op.batch_alter_table("enterprise_cells", schema=None) as batch_op:
         batch_op.drop_index("ix_enterprise_cells_cell_id_uscc")
