@@ -272,3 +272,110 @@ def test_every_grid_page_renders_in_chinese_without_console_errors(console, suit
         assert re.search(r"[\u4e00-\u9fff]", main), route
         assert not page.locator("#main .alert.error").count(), f"{route}: {main[:300]}"
     assert console.errors == [], console.errors
+
+
+def test_an_officer_edits_and_removes_a_grid_member(console, suite, screenshot_dir):
+    page = console.page
+    api = suite.api("admin")
+    village = _village(api, _township(api, "旧馆镇"))
+    tag = uuid.uuid4().hex[:6]
+    name = f"测试网格员{tag}"
+    r = api.post(
+        f"/grid/v1/cells/{village['id']}/members",
+        json={"name": name, "phone": "13905721111", "role": "grid_worker", "duties": "每月巡查（控制台测试）"},
+    )
+    assert r.status_code == 201, r.text
+    member = r.json()
+    member_path = f"/grid/v1/cells/{village['id']}/members/{member['id']}"
+
+    console.sign_in("officer")
+    console.goto(f"/grid/cells/{village['id']}")
+    row = page.locator("#cell-members tbody tr", has_text=name)
+    row.wait_for()
+    assert "网格员" in row.inner_text() and "13905721111" in row.inner_text()
+
+    # 编辑 opens the member in a form; someone else saves first: the page's save is refused (412),
+    # says so, and changes nothing.
+    row.locator("[data-action=edit-member]").click()
+    dialog = page.locator("dialog.modal")
+    dialog.wait_for()
+    assert "编辑" in dialog.locator(".modal-head").inner_text()
+    assert dialog.locator("#f-name").input_value() == name
+    assert dialog.locator("#f-role").input_value() == "grid_worker"
+    other = api.patch(member_path, json={"duties": "每周巡查（他人修改）"}, headers={"If-Match": '"1"'})
+    assert other.status_code == 200, other.text
+    dialog.locator("#f-phone").fill("13905722222")
+    dialog.locator("button[type=submit]").click()
+    dialog.locator(".form-msg .alert", has_text="已被他人修改").wait_for()
+    page.screenshot(path=str(screenshot_dir / "grid-member-412.png"))
+    assert api.get(member_path).json()["phone"] == "13905721111"
+    dialog.locator("#member-reload").click()
+    dialog.wait_for(state="detached")
+    row = page.locator("#cell-members tbody tr", has_text=name)
+    row.locator("text=每周巡查（他人修改）").wait_for()
+
+    # Edited on the fresh version: only what was changed is sent, the other's duties stay.
+    row.locator("[data-action=edit-member]").click()
+    dialog.wait_for()
+    new_name = f"测试网格长{tag}"
+    dialog.locator("#f-name").fill(new_name)
+    dialog.locator("#f-phone").fill("0572-3015555")
+    dialog.locator("#f-role").select_option("grid_head")
+    dialog.locator("button[type=submit]").click()
+    dialog.wait_for(state="detached")
+    row = page.locator("#cell-members tbody tr", has_text=new_name)
+    row.wait_for()
+    assert "网格长" in row.inner_text() and "0572-3015555" in row.inner_text()
+    assert page.locator("#cell-members tbody tr", has_text=name).count() == 0
+    saved = api.get(member_path)
+    assert saved.headers["etag"] == '"3"'
+    assert (saved.json()["name"], saved.json()["role"], saved.json()["duties"]) == (
+        new_name,
+        "grid_head",
+        "每周巡查（他人修改）",
+    )
+
+    # 删除 asks first: declining keeps the member, confirming removes it.
+    asked: list[str] = []
+
+    def answer(accept: bool):
+        def handle(d):
+            asked.append(d.message)
+            d.accept() if accept else d.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
+    row.locator("[data-action=remove-member]").click()
+    page.wait_for_timeout(300)
+    assert len(asked) == 1 and new_name in asked[0] and "删除" in asked[0]
+    assert api.get(member_path).status_code == 200
+    page.once("dialog", answer(True))
+    row.locator("[data-action=remove-member]").click()
+    page.locator("#toasts .toast", has_text="已删除网格成员").wait_for()
+    page.locator("#cell-members tbody tr", has_text=new_name).wait_for(state="detached")
+    assert len(asked) == 2
+    gone = api.get(member_path)
+    assert gone.status_code == 404 and gone.json()["code"] == "member_not_found"
+    assert all(m["id"] != member["id"] for m in api.get(f"/grid/v1/cells/{village['id']}").json()["members"])
+
+
+def test_a_grid_worker_sees_the_members_without_edit_actions(console, suite):
+    page = console.page
+    api = suite.api("admin")
+    village = _village(api, _township(api, "旧馆镇"))
+    assert village["name"] == "三桥村"  # the demo grid worker's cell
+    members = api.get(f"/grid/v1/cells/{village['id']}").json()["members"]
+    assert members
+    page.goto(f"{suite.base}/")
+    page.fill("#f-username", "sanqiao")
+    page.fill("#f-password", "Anjian-sanqiao-1")
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".shell #user-name")
+    console.goto(f"/grid/cells/{village['id']}")
+    page.locator("#cell-members tbody tr", has_text=members[0]["name"]).wait_for()
+    assert "操作" not in page.inner_text("#cell-members thead")
+    assert (
+        page.locator("#cell-members [data-action=edit-member], #cell-members [data-action=remove-member]").count() == 0
+    )
+    assert page.locator("#add-member").count() == 0

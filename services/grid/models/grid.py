@@ -50,6 +50,8 @@ class Member(GridModel, table=True):
     duties: str = Field(sa_column=Column(Text, nullable=False))
     username: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_type=UTCDateTime())
+    #: Raised by every change; the member's ETag (rows from before it existed start at 1).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Enterprise(GridModel, table=True):

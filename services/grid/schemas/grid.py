@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.grid.domain.reports import ReportKind
 
 Text = Field(min_length=1, max_length=4000)
+PHONE = r"^\+?[0-9][0-9 -]{4,18}[0-9]$"
 
 
 class MemberRole(StrEnum):
@@ -30,10 +32,23 @@ class CellCreate(BaseModel):
 
 class MemberCreate(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(pattern=r"^\+?[0-9][0-9 -]{4,18}[0-9]$", description="mobile or landline, digits and dashes")
+    phone: str = Field(pattern=PHONE, max_length=20, description="mobile or landline, digits and dashes")
     role: MemberRole
     duties: str = Text
     username: str | None = Field(default=None, max_length=100, description="the member's sign-in, if they have one")
+
+
+class MemberUpdate(BaseModel):
+    """The fields to change; the others stay as they are. None of them may be cleared (null)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20, pattern=PHONE)] | None = Field(
+        default=None, description="mobile or landline, digits and dashes"
+    )
+    role: MemberRole | None = None
+    duties: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)] | None = None
 
 
 class MemberPublic(BaseModel):
@@ -44,6 +59,7 @@ class MemberPublic(BaseModel):
     role: str
     duties: str
     username: str | None
+    version: int = Field(description="the member's ETag; send it as If-Match to change or remove the member")
 
 
 class CellPublic(BaseModel):

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from services.grid.domain.tree import child_level, child_path, path_ids, validate_code
 from services.grid.models import Cell, Enterprise, Member
-from services.grid.schemas.grid import CellCreate, CellDetail, CellPublic, CellTree, MemberCreate, MemberPublic
+from services.grid.schemas.grid import (
+    CellCreate,
+    CellDetail,
+    CellPublic,
+    CellTree,
+    MemberCreate,
+    MemberPublic,
+    MemberUpdate,
+)
 from services.grid.service import access
 from services.grid.service.enterprises import place_matching
 from services.grid.service.views import cell_fields, cell_public, member_public
+from shared.api.etag import check_version, parse_if_match, required_version
 from shared.api.pagination import Page, PageParams, paginate
 from shared.areas import division_covers
 from shared.db.uow import UnitOfWork
-from shared.errors import Conflict, Forbidden, Invalid, field_error
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, field_error
 from shared.ids import new_id
 from shared.security.principal import Principal
 
@@ -201,3 +210,85 @@ async def add_member(*, uow: UnitOfWork, user: Principal, cell_id: str, data: Me
     uow.session.add(m)
     await uow.commit()
     return member_public(m)
+
+
+async def _member(uow: UnitOfWork, user: Principal, cell_id: str, member_id: str, *, lock: bool = False) -> Member:
+    """A member of a cell the caller may see: 404 ``cell_not_found`` for the cell, ``member_not_found``
+    when the cell has no such member (unknown, or a member of another cell)."""
+    cell = await load(uow, user, cell_id)
+    stmt = select(Member).where(Member.id == member_id, Member.cell_id == cell.id)
+    if lock:
+        stmt = stmt.with_for_update()
+    m = (await uow.session.execute(stmt)).scalar_one_or_none()
+    if m is None:
+        raise NotFound(f"grid cell {cell_id} has no member {member_id}", code="member_not_found")
+    return m
+
+
+async def get_member(*, uow: UnitOfWork, user: Principal, cell_id: str, member_id: str) -> MemberPublic:
+    """One responsible person of a cell the caller may see."""
+    return member_public(await _member(uow, user, cell_id, member_id))
+
+
+async def update_member(
+    *, uow: UnitOfWork, user: Principal, cell_id: str, member_id: str, data: MemberUpdate, if_match: str | None
+) -> MemberPublic:
+    """Change a member at the version the caller read (428 without If-Match, 412 when it moved on)."""
+    access.require_role(user, access.BUILDERS, "change grid members")
+    expected = required_version(if_match)
+    values = data.model_dump(exclude_unset=True)
+    cleared = [f for f, v in values.items() if v is None]
+    if cleared:
+        raise Invalid(
+            f"cannot clear {', '.join(cleared)}",
+            code="validation_error",
+            errors=[field_error(f, "may not be null") for f in cleared],
+        )
+    if "role" in values:
+        values["role"] = values["role"].value
+    m = await _member(uow, user, cell_id, member_id, lock=True)
+    check_version(m.version, expected)
+    changed = {k: v for k, v in values.items() if getattr(m, k) != v}
+    if not changed:
+        return member_public(m)
+    # The row is locked (SQLite: BEGIN IMMEDIATE); the version condition still guards the write.
+    result = await uow.session.execute(
+        update(Member)
+        .where(col(Member.id) == m.id, col(Member.version) == expected)
+        .values(**changed, version=expected + 1)
+        .execution_options(synchronize_session="evaluate")
+    )
+    if result.rowcount != 1:
+        await _raise_moved(uow, cell_id, member_id, expected)
+    await uow.commit()
+    return member_public(m)
+
+
+async def remove_member(
+    *, uow: UnitOfWork, user: Principal, cell_id: str, member_id: str, if_match: str | None
+) -> None:
+    """Remove a member from a cell (412 when If-Match names an older version)."""
+    access.require_role(user, access.BUILDERS, "remove grid members")
+    expected = parse_if_match(if_match)
+    m = await _member(uow, user, cell_id, member_id, lock=True)
+    check_version(m.version, expected)
+    result = await uow.session.execute(
+        delete(Member)
+        .where(col(Member.id) == m.id, col(Member.version) == m.version)
+        .execution_options(synchronize_session="evaluate")
+    )
+    if result.rowcount != 1:
+        await _raise_moved(uow, cell_id, member_id, m.version)
+    await uow.commit()
+
+
+async def _raise_moved(uow: UnitOfWork, cell_id: str, member_id: str, expected: int) -> None:
+    """The guarded write matched no row: the member was removed (404) or changed (412) meanwhile."""
+    await uow.rollback()
+    current = await uow.session.scalar(
+        select(Member.version).where(col(Member.id) == member_id, col(Member.cell_id) == cell_id)
+    )
+    if current is None:
+        raise NotFound(f"grid cell {cell_id} has no member {member_id}", code="member_not_found")
+    check_version(current, expected)
+    raise PreconditionFailed(f"the member changed while version {expected} was written; read it again")

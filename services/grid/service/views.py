@@ -12,7 +12,14 @@ BUREAU = "安监局"
 
 def member_public(m: Member) -> MemberPublic:
     return MemberPublic(
-        id=m.id, cell_id=m.cell_id, name=m.name, phone=m.phone, role=m.role, duties=m.duties, username=m.username
+        id=m.id,
+        cell_id=m.cell_id,
+        name=m.name,
+        phone=m.phone,
+        role=m.role,
+        duties=m.duties,
+        username=m.username,
+        version=m.version,
     )
 
 

@@ -27,15 +27,27 @@ async def record(body: AccidentCreate, uow: UowDep, user: CurrentUser, key: Idem
     )
 
 
-@router.get("/accidents", response_model=Page[AccidentPublic], summary="Accidents in your scope")
+@router.get(
+    "/accidents", response_model=Page[AccidentPublic], summary="Accidents in your scope, by area, year and enterprise"
+)
 async def list_accidents(
     uow: ReadUowDep,
     user: CurrentUser,
     page: PageDep,
-    year: Annotated[int | None, Query(ge=1900, le=9998)] = None,
-    uscc: str | None = None,
+    division_code: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{6}$",
+            description="where the enterprise is located: 330500 covers the city; an officer's must lie inside "
+            "their own division (403 out_of_scope otherwise)",
+        ),
+    ] = None,
+    year: Annotated[int | None, Query(ge=1900, le=9998, description="the local calendar year it occurred in")] = None,
+    uscc: Annotated[str | None, Query(max_length=60, description="one enterprise's code")] = None,
 ) -> Page[AccidentPublic]:
-    return await accidents.list_accidents(uow=uow, user=user, year=year, uscc=uscc, page=page)
+    return await accidents.list_accidents(
+        uow=uow, user=user, division_code=division_code, year=year, uscc=uscc, page=page
+    )
 
 
 @router.get("/accidents/{accident_id}", response_model=AccidentPublic, summary="One accident")

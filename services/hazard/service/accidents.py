@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.hazard.domain.accidents import ORDER_493, accident_grade, validate_accident
-from services.hazard.domain.areas import division_range
+from services.hazard.domain.areas import division_covers, division_range, validate_division_code
 from services.hazard.domain.indicators import ThreeIndicators, year_on_year
 from services.hazard.domain.periods import year_bounds
 from services.hazard.events import outgoing
@@ -23,7 +23,7 @@ from services.hazard.service.enterprises import normalize_uscc, require_known
 from services.hazard.service.money import from_fen, to_fen, yuan
 from shared.api.pagination import Page, PageParams, paginate
 from shared.db.uow import UnitOfWork
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.ids import new_id
 from shared.security.principal import Principal
 
@@ -101,10 +101,19 @@ async def get_accident(*, uow: UnitOfWork, user: Principal, accident_id: str) ->
 
 
 async def list_accidents(
-    *, uow: UnitOfWork, user: Principal, year: int | None, uscc: str | None, page: PageParams
+    *,
+    uow: UnitOfWork,
+    user: Principal,
+    year: int | None,
+    uscc: str | None,
+    page: PageParams,
+    division_code: str | None = None,
 ) -> Page:
-    """Accidents in the caller's scope, newest first."""
+    """Accidents in the caller's scope, newest first; filtered by area, local year and enterprise."""
     conds = list(access.hazard_scope(user, Accident))
+    if division_code is not None:
+        low, high = division_range(_area(user, division_code))
+        conds += [Accident.division_code >= low, Accident.division_code < high]
     if year is not None:
         start, end = year_bounds(year, uow.ctx.settings.tz_offset_hours)
         conds += [Accident.occurred_at >= start, Accident.occurred_at < end]
@@ -120,6 +129,17 @@ async def list_accidents(
     return Page[AccidentPublic](
         items=[_public(a, name) for a, name in rows], total=total, limit=page.limit, offset=page.offset
     )
+
+
+def _area(user: Principal, division_code: str) -> str:
+    """An area to filter by: six digits (422 ``invalid_division_code``), for an officer inside their own
+    division (403 ``out_of_scope``); for other roles it only narrows what their scope shows."""
+    validate_division_code(division_code)
+    if user.role == "officer" and not (user.division_code and division_covers(user.division_code, division_code)):
+        raise Forbidden(
+            f"division {division_code} lies outside your division {user.division_code}", code="out_of_scope"
+        )
+    return division_code
 
 
 async def _indicators(uow: UnitOfWork, year: int, division_code: str | None, include_fires: bool) -> ThreeIndicators:

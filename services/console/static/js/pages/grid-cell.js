@@ -1,6 +1,8 @@
 // 网格详情: one cell with its path from the top, its members, its child cells and this quarter's
-// figures (its subtree summed, and each child's); admins and officers add members and child cells.
-import { api, get, describeProblem, newKey } from "../api.js";
+// figures (its subtree summed, and each child's); admins and officers add, edit and remove members
+// (an edit or removal names the version shown: If-Match, 412 when someone changed it meanwhile)
+// and add child cells.
+import { api, get, describeProblem, newKey, showError } from "../api.js";
 import { MEMBER_ROLES, label, divisionName } from "../labels.js";
 import { h, clear, alertBox, loading, table, kv, badge, fmtDateTime, makeForm, dialog, toast } from "../ui.js";
 import { remember, cellMap, isBuilder, fileReport } from "../grid-common.js";
@@ -30,6 +32,79 @@ function addMember(cell, reload) {
     },
   });
   const dlg = dialog(`添加「${cell.name}」的网格成员`, form.el);
+}
+
+const MEMBER_FIELDS = ["name", "phone", "role", "duties"];
+
+function memberPath(cell, m) {
+  return `/grid/v1/cells/${encodeURIComponent(cell.id)}/members/${encodeURIComponent(m.id)}`;
+}
+
+function editMember(cell, m, reload) {
+  const reloadButton = () => h("button.btn#member-reload", { type: "button", onclick: () => { dlg.close(); reload(); } }, "重新载入最新内容");
+  const form = makeForm({
+    cls: "two",
+    fields: [
+      { name: "name", label: "姓名", required: true, maxlength: 50, value: m.name },
+      { name: "phone", label: "联系电话", required: true, value: m.phone, placeholder: "手机或座机，如 13900000000" },
+      { name: "role", label: "角色", type: "select", options: MEMBER_ROLES, required: true, blank: false, value: m.role },
+      { name: "duties", label: "职责", type: "textarea", required: true, wide: true, value: m.duties },
+    ],
+    submitLabel: "保存修改",
+    onCancel: () => dlg.close(),
+    describe(err) {
+      if (err.code === "version_mismatch") {
+        return {
+          title: "保存失败：在您编辑期间，这位成员的信息已被他人修改。",
+          detail: `您打开的是第 ${m.version} 版，现在已是第 ${err.problem.current_version ?? "更新的"} 版。请重新载入后再修改，以免覆盖他人的更改。`,
+        };
+      }
+      if (err.code === "member_not_found") return { title: "这位成员已被他人删除。", detail: "请重新载入本页。" };
+      return describeProblem(err);
+    },
+    async onSubmit(v, { msg }) {
+      const changed = {};
+      for (const k of MEMBER_FIELDS) if ((v[k] ?? "") !== (m[k] ?? "")) changed[k] = v[k];
+      if (!Object.keys(changed).length) {
+        msg.replaceChildren(alertBox("info", "没有修改任何内容。"));
+        return;
+      }
+      try {
+        await api(memberPath(cell, m), { method: "PATCH", json: changed, ifMatch: m.version, silent: true });
+      } catch (err) {
+        if (err.code === "version_mismatch" || err.code === "member_not_found") {
+          form.setErrors(err);
+          msg.append(reloadButton());
+          return;
+        }
+        throw err;
+      }
+      dlg.close();
+      toast(`已保存网格成员：${v.name}`, { kind: "ok" });
+      reload();
+    },
+  });
+  const dlg = dialog(`编辑「${cell.name}」的网格成员：${m.name}`, form.el);
+}
+
+async function removeMember(cell, m, reload) {
+  const who = `${label(MEMBER_ROLES, m.role)}「${m.name}」`;
+  if (!confirm(`确定删除「${cell.name}」的网格成员${who}吗？\n删除后，本网格及下级网格的企业将不再把此人列为责任人。`)) return;
+  try {
+    await api(memberPath(cell, m), { method: "DELETE", ifMatch: m.version, silent: true });
+  } catch (err) {
+    if (err.code === "version_mismatch") {
+      toast("删除失败：这位成员的信息已被他人修改。", { kind: "error", detail: "请重新载入本页，确认最新内容后再删除。" });
+    } else if (err.code === "member_not_found") {
+      toast("这位成员已被他人删除。", { kind: "info" });
+      reload();
+    } else {
+      showError(err);
+    }
+    return;
+  }
+  toast(`已删除网格成员：${m.name}`, { kind: "ok" });
+  reload();
 }
 
 async function fillSection(body, alive, load, renderBody) {
@@ -97,7 +172,20 @@ export async function render({ main, params, navigate, alive, setTitle }) {
             { label: "联系电话", render: (m) => h("span.mono", m.phone), nowrap: true },
             { label: "职责", key: "duties" },
             { label: "登录账号", render: (m) => m.username || "—" },
-          ],
+            builder
+              ? {
+                  label: "操作",
+                  nowrap: true,
+                  render: (m) =>
+                    h(
+                      "span.member-actions",
+                      h("button.btn.small", { type: "button", dataset: { action: "edit-member", member: m.id }, onclick: () => editMember(c, m, reload) }, "编辑"),
+                      " ",
+                      h("button.btn.small.danger", { type: "button", dataset: { action: "remove-member", member: m.id }, onclick: () => removeMember(c, m, reload) }, "删除")
+                    ),
+                }
+              : null,
+          ].filter(Boolean),
           c.members,
           { wrap: "short", emptyText: "尚未指定网格成员" }
         ),
