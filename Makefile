@@ -24,7 +24,7 @@ run: install
 	$(BIN)/anjian run --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
 ## Run each service as its own process (8001-8004) on Kafka (the Tansu test broker unless
-## KAFKA_BOOTSTRAP_SERVERS is set).
+## KAFKA_BOOTSTRAP_SERVERS is set), and the gateway with the console on 8000.
 run-distributed: install
 	$(BIN)/anjian run-distributed --data-dir $(DATA)
 

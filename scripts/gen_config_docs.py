@@ -32,11 +32,11 @@ def _default(field) -> str:
     return f"`{d}`"
 
 
-def _rows(fields: dict) -> list[str]:
+def _rows(fields: dict, prefix: str = "ANJIAN_") -> list[str]:
     out = ["| variable | default | meaning |", "|---|---|---|"]
     for name, f in fields.items():
         desc = " ".join((f.description or "").split())
-        out.append(f"| `ANJIAN_{name.upper()}` | {_default(f)} | {desc} |")
+        out.append(f"| `{prefix}{name.upper()}` | {_default(f)} | {desc} |")
     return out
 
 
@@ -51,6 +51,16 @@ def render() -> str:
             continue
         lines += ["", f"## {svc}\n", f"Also settable as `ANJIAN_{svc.upper()}_<NAME>`.\n"]
         lines += _rows(own)
+    from services.gateway import GatewaySettings
+
+    lines += [
+        "",
+        "## gateway\n",
+        "`anjian gateway` (started by `anjian run-distributed`): the console and every service's paths on",
+        "one port. Its own settings only; the log settings also fall back to `ANJIAN_LOG_LEVEL` and",
+        "`ANJIAN_LOG_JSON`.\n",
+    ]
+    lines += _rows(GatewaySettings.model_fields, "ANJIAN_GATEWAY_")
     return "\n".join(lines) + "\n"
 
 

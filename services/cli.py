@@ -97,6 +97,34 @@ def serve(
 
 
 @app.command()
+def gateway(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the console and every service's paths on one port, in front of the distributed services.
+
+    The services' URLs come from ``ANJIAN_GATEWAY_<SERVICE>_URL`` (default http://127.0.0.1:8001-8004).
+    """
+    import uvicorn
+
+    from services.gateway import SERVER_OPTIONS
+
+    uvicorn.run(
+        "services.gateway:create_gateway",
+        factory=True,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+        **SERVER_OPTIONS,
+    )
+
+
+@app.command()
 def migrate(
     data_dir: DataDir = Path("data"),
     service: Service = "all",
@@ -125,11 +153,16 @@ def run_distributed(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     demo: Annotated[bool, typer.Option("--demo/--no-demo")] = True,
     base_port: Annotated[int, typer.Option(help="port of the first service; the others follow")] = 8001,
+    gateway_port: Annotated[
+        int, typer.Option(help="port of the gateway (the console and every service's paths)")
+    ] = 8000,
+    with_gateway: Annotated[bool, typer.Option("--gateway/--no-gateway", help="start the gateway")] = True,
 ) -> None:
-    """Run each service as its own process on ports 8001-8004 against Kafka.
+    """Run each service as its own process on ports 8001-8004 against Kafka, and the gateway on 8000.
 
     ``KAFKA_BOOTSTRAP_SERVERS`` names the broker; without it the Tansu test broker is started here.
     Database URLs come from ``ANJIAN_<SERVICE>_DATABASE_URL``; without them, SQLite files in --data-dir.
+    The gateway serves the console and the same URLs as ``anjian run`` on one port.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen] = []
@@ -172,25 +205,48 @@ def run_distributed(
     for name, port in ports.items():
         cmd = [sys.executable, "-m", "services.cli", "serve", name, "--host", host, "--port", str(port)]
         procs.append(subprocess.Popen(cmd, env=env))
+    if with_gateway:
+        # Started last, so that a stop (reversed order) closes the front door first.
+        upstream = _connect_host(host)
+        gateway_env = dict(
+            env, **{f"ANJIAN_GATEWAY_{n.upper()}_URL": f"http://{upstream}:{p}" for n, p in ports.items()}
+        )
+        cmd = [sys.executable, "-m", "services.cli", "gateway", "--host", host, "--port", str(gateway_port)]
+        procs.append(subprocess.Popen(cmd, env=gateway_env))
+        typer.echo(f"console and API: http://{host}:{gateway_port}  (the gateway)", err=True)
     typer.echo("services: " + ", ".join(f"{n} http://{host}:{p}" for n, p in ports.items()), err=True)
-    _wait_ready(host, ports)
+    _wait_ready(host, ports, gateway_port if with_gateway else None)
 
     while all(p.poll() is None for p in procs):
         time.sleep(0.5)
     failed = [p.args for p in procs if p.poll() is not None]
     typer.echo(f"a process ended: {failed}; stopping the rest", err=True)
+    if with_gateway and procs[-1].poll() is not None:
+        typer.echo(f"(is port {gateway_port} taken? --gateway-port picks another, --no-gateway skips it)", err=True)
     _stop(code=1)
 
 
-def _wait_ready(host: str, ports: dict[str, int], timeout: float = 90) -> None:
-    """Wait until every service answers ready."""
+def _connect_host(host: str) -> str:
+    """The address to reach a server listening on ``host`` from this machine."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _wait_ready(host: str, ports: dict[str, int], gateway_port: int | None = None, timeout: float = 90) -> None:
+    """Wait until every service answers ready, then the gateway (ready once every service is)."""
     import httpx
 
     deadline = time.time() + timeout
-    for name, port in ports.items():
+    urls = {name: f"http://{_connect_host(host)}:{port}/{name}/health/ready" for name, port in ports.items()}
+    if gateway_port is not None:
+        urls["gateway"] = f"http://{_connect_host(host)}:{gateway_port}/gateway/health/ready"
+    for name, url in urls.items():
         while True:
             try:
-                if httpx.get(f"http://{host}:{port}/{name}/health/ready", timeout=2).status_code == 200:
+                if httpx.get(url, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -198,7 +254,7 @@ def _wait_ready(host: str, ports: dict[str, int], timeout: float = 90) -> None:
                 typer.echo(f"{name} did not become ready in {timeout:.0f} s", err=True)
                 return
             time.sleep(0.3)
-    typer.echo("all services ready", err=True)
+    typer.echo("all services ready" + (f"; console on http://{host}:{gateway_port}/" if gateway_port else ""), err=True)
 
 
 def _seed_accounts(data_dir: Path) -> None:

@@ -93,13 +93,22 @@ def free_port_block(n: int) -> int:
 
 @pytest.fixture
 def distributed(tmp_path):
-    """``anjian run-distributed``: four processes on Kafka (the Tansu broker it starts itself)."""
-    base = free_port_block(4)
+    """``anjian run-distributed``: four processes on Kafka (the Tansu broker it starts itself), the gateway."""
+    base = free_port_block(5)  # the services, then the gateway
     log = tmp_path / "anjian.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "KAFKA_"))}
     env["ANJIAN_KAFKA_SESSION_TIMEOUT_MS"] = "6000"
     proc = subprocess.Popen(
-        [str(BIN), "run-distributed", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)],
+        [
+            str(BIN),
+            "run-distributed",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--base-port",
+            str(base),
+            "--gateway-port",
+            str(base + 4),
+        ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         env=env,
@@ -108,8 +117,10 @@ def distributed(tmp_path):
     names = ("registry", "grid", "hazard", "incentives")
     running = Running(proc, f"http://127.0.0.1:{base}", log)
     running.ports = {n: base + i for i, n in enumerate(names)}
+    running.gateway = f"http://127.0.0.1:{base + 4}"
     try:
-        wait_ready([f"http://127.0.0.1:{p}/{n}/health/ready" for n, p in running.ports.items()], proc, log)
+        urls = [f"http://127.0.0.1:{p}/{n}/health/ready" for n, p in running.ports.items()]
+        wait_ready([*urls, f"{running.gateway}/gateway/health/ready"], proc, log)
         yield running
     finally:
         running.stop()

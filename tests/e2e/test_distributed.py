@@ -1,9 +1,13 @@
-"""`anjian run-distributed`: a process per service on Kafka; the same paths on each service's port."""
+"""`anjian run-distributed`: a process per service on Kafka; the same paths on each service's port, and
+all of them with the console on the gateway's."""
+
+import subprocess
+import time
 
 import httpx
 
 
-def test_distributed_services_answer_on_their_own_ports(distributed):
+def test_distributed_services_answer_on_their_own_ports_and_through_the_gateway(distributed):
     for name, port in distributed.ports.items():
         c = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
         r = c.get(f"/{name}/health/ready")
@@ -16,7 +20,29 @@ def test_distributed_services_answer_on_their_own_ports(distributed):
     # The token the registry issued is accepted by another service (same key, verified there).
     hz = httpx.Client(base_url=f"http://127.0.0.1:{distributed.ports['hazard']}", timeout=30)
     assert hz.get("/hazard/v1/nothing", headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    # The gateway: the console and every service's paths on one port, as `anjian run` serves them.
+    gw = httpx.Client(base_url=distributed.gateway, timeout=30)
+    r = gw.get("/gateway/health/ready")
+    assert r.status_code == 200 and set(r.json()["upstreams"]) == set(distributed.ports), r.text
+    r = gw.get("/")
+    assert r.status_code == 307 and r.headers["location"] == "/console/"
+    r = gw.get("/console/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), r.text[:200]
+    r = gw.post("/auth/v1/token", data={"username": "officer", "password": "Anjian-officer-1"})
+    assert r.status_code == 200, r.text
+    auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    for path in ("/registry/v1/enterprises", "/grid/v1/cells", "/hazard/v1/hazards", "/incentives/v1/measures"):
+        r = gw.get(path, headers=auth, params={"limit": 1})
+        assert r.status_code == 200, (path, r.text[:300])
+    assert gw.get("/public/v1/blacklist").status_code == 200
+    assert gw.get("/partner/v1/enterprises/91330100799655058B").status_code == 401  # incentives wants a key
     assert distributed.stop() == 0
+    log = distributed.log.read_text()
+    assert log.index("console and API: ") < log.index("services: "), log[-3000:]
+    time.sleep(0.5)  # nothing it started (the gateway included) outlives it
+    pid = distributed.proc.pid
+    left = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(pid)], capture_output=True, text=True).stdout
+    assert left.strip() == "", f"left running: {left}"
 
 
 def test_an_enterprise_registered_in_one_process_reaches_the_others_over_kafka(distributed):
@@ -79,11 +105,20 @@ def test_a_stop_while_still_starting_stops_everything_and_exits_zero(tmp_path):
 
     from tests.e2e.conftest import BIN, free_port_block
 
-    base = free_port_block(4)
+    base = free_port_block(5)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "KAFKA_"))}
     log = tmp_path / "anjian.log"
     proc = subprocess.Popen(
-        [str(BIN), "run-distributed", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)],
+        [
+            str(BIN),
+            "run-distributed",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--base-port",
+            str(base),
+            "--gateway-port",
+            str(base + 4),
+        ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         env=env,
