@@ -1,6 +1,6 @@
 """Write docs/configuration.md from the settings classes; a test keeps it current.
 
-    .venv/bin/python scripts/gen_config_docs.py
+.venv/bin/python scripts/gen_config_docs.py
 """
 
 from __future__ import annotations

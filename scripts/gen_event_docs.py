@@ -1,6 +1,6 @@
 """Write docs/events.md from the event contracts (shared/contracts); a test keeps it current.
 
-    .venv/bin/python scripts/gen_event_docs.py
+.venv/bin/python scripts/gen_event_docs.py
 """
 
 from __future__ import annotations
