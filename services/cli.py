@@ -27,6 +27,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(import_app, name="import")
 app.add_typer(events_app, name="events")
 
+#: How every process of the suite runs uvicorn: our JSON logs (no uvicorn log config, no access
+#: log: the app logs each request), uvloop and httptools, ten seconds to finish requests on a stop.
+SERVER = dict(loop="uvloop", http="httptools", log_config=None, access_log=False, timeout_graceful_shutdown=10)
+
 DataDir = Annotated[Path, typer.Option("--data-dir", help="folder of the SQLite files and the signing key")]
 Service = Annotated[str, typer.Option("--service", help="registry, grid, hazard, incentives or all")]
 
@@ -57,12 +61,8 @@ def run(
         app_,
         host=host,
         port=port,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
         lifespan="on",
-        timeout_graceful_shutdown=10,
+        **SERVER,
     )
 
 
@@ -88,11 +88,7 @@ def serve(
         host=host,
         port=port or suite_mod.PORTS[name],
         workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
+        **SERVER,
     )
 
 
@@ -114,12 +110,8 @@ def gateway(
         factory=True,
         host=host,
         port=port,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
         lifespan="on",
-        timeout_graceful_shutdown=10,
+        **SERVER,
         **SERVER_OPTIONS,
     )
 

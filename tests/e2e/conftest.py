@@ -91,10 +91,11 @@ def free_port_block(n: int) -> int:
     raise RuntimeError("no block of free ports")
 
 
-@pytest.fixture
-def distributed(tmp_path):
-    """``anjian run-distributed``: four processes on Kafka (the Tansu broker it starts itself), the gateway."""
-    base = free_port_block(5)  # the services, then the gateway
+def launch_distributed(tmp_path) -> tuple[subprocess.Popen, int, Path]:
+    """Start ``anjian run-distributed`` in its own process group on a free block of five ports (the
+    services, then the gateway), logging to ``tmp_path/anjian.log``; returns the process, the first
+    port and the log."""
+    base = free_port_block(5)
     log = tmp_path / "anjian.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "KAFKA_"))}
     env["ANJIAN_KAFKA_SESSION_TIMEOUT_MS"] = "6000"
@@ -114,6 +115,13 @@ def distributed(tmp_path):
         env=env,
         start_new_session=True,
     )
+    return proc, base, log
+
+
+@pytest.fixture
+def distributed(tmp_path):
+    """``anjian run-distributed``: four processes on Kafka (the Tansu broker it starts itself), the gateway."""
+    proc, base, log = launch_distributed(tmp_path)
     names = ("registry", "grid", "hazard", "incentives")
     running = Running(proc, f"http://127.0.0.1:{base}", log)
     running.ports = {n: base + i for i, n in enumerate(names)}

@@ -103,27 +103,9 @@ def test_a_stop_while_still_starting_stops_everything_and_exits_zero(tmp_path):
     import subprocess
     import time
 
-    from tests.e2e.conftest import BIN, free_port_block
+    from tests.e2e.conftest import launch_distributed
 
-    base = free_port_block(5)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "KAFKA_"))}
-    log = tmp_path / "anjian.log"
-    proc = subprocess.Popen(
-        [
-            str(BIN),
-            "run-distributed",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--base-port",
-            str(base),
-            "--gateway-port",
-            str(base + 4),
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
+    proc, _, log = launch_distributed(tmp_path)
     try:
         deadline = time.time() + 60
         while "started the Tansu test broker" not in log.read_text():  # the broker runs; services start

@@ -33,9 +33,9 @@ def finding(uscc: str, finding_id: str = "f-1", **over) -> FindingRecordedV1:
     return FindingRecordedV1(uscc=uscc, finding_id=finding_id, **{**fields, **over})
 
 
-async def test_registration_makes_the_enterprise_known_and_a_redelivery_changes_nothing(hz):
-    uscc = hz.new_uscc()
-    r = await hz.client.post(
+async def post_routine_check(hz, uscc: str):
+    """POST a routine-check hazard as admin (the response: 201, or 422 for an unknown enterprise)."""
+    return await hz.client.post(
         "/hazard/v1/hazards",
         json={
             "uscc": uscc,
@@ -47,6 +47,11 @@ async def test_registration_makes_the_enterprise_known_and_a_redelivery_changes_
         },
         headers=hz.admin,
     )
+
+
+async def test_registration_makes_the_enterprise_known_and_a_redelivery_changes_nothing(hz):
+    uscc = hz.new_uscc()
+    r = await post_routine_check(hz, uscc)
     assert r.status_code == 422 and r.json()["code"] == "unknown_enterprise"
     await hz.publish(registered(uscc), source=REGISTRY, event_id="ev-1")
     await hz.publish(registered(uscc, name="不该出现的名字"), source=REGISTRY, event_id="ev-1")
@@ -64,18 +69,7 @@ async def test_an_update_that_arrives_before_its_registration_is_kept(hz):
         time=t0 + timedelta(minutes=5),
     )
     await hz.consume()
-    r = await hz.client.post(
-        "/hazard/v1/hazards",
-        json={
-            "uscc": uscc,
-            "source": "routine_check",
-            "description": "d",
-            "level": "general",
-            "found_at": "2026-01-01T00:00:00Z",
-            "found_by": "x",
-        },
-        headers=hz.admin,
-    )
+    r = await post_routine_check(hz, uscc)
     assert r.status_code == 422  # no location yet: not known
     await hz.publish(registered(uscc, division_code="330521"), source=REGISTRY, time=t0)
     await hz.consume()
@@ -244,18 +238,7 @@ async def test_a_placement_before_the_registration_is_kept(hz):
     t0 = hz.clock.now()
     await hz.publish(placed(uscc, ["cell-jiuguan", "cell-sanqiao"], t0), source=GRID)
     await hz.consume()
-    r = await hz.client.post(
-        "/hazard/v1/hazards",
-        json={
-            "uscc": uscc,
-            "source": "routine_check",
-            "description": "d",
-            "level": "general",
-            "found_at": "2026-01-01T00:00:00Z",
-            "found_by": "x",
-        },
-        headers=hz.admin,
-    )
+    r = await post_routine_check(hz, uscc)
     assert r.status_code == 422 and r.json()["code"] == "unknown_enterprise"  # a placement alone is not enough
     await hz.publish(registered(uscc), source=REGISTRY)
     await hz.consume()
