@@ -32,6 +32,8 @@ class Enterprise(HazardModel, table=True):
     #: The grid cell the enterprise sits in (``grid.enterprise.placed.v1``), and the stamp
     #: (placement time, event id) of the placement applied: a placement with an older stamp is ignored.
     cell_id: str | None = Field(default=None, max_length=64)
+    #: The cells from the grid's root down to ``cell_id`` (``/root/.../cell/``).
+    cell_path: str | None = Field(default=None, max_length=400)
     cell_as_of: datetime | None = Field(default=None, sa_type=UTCDateTime())
     cell_event: str | None = Field(default=None, max_length=36)
 

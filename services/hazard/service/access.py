@@ -100,18 +100,34 @@ def require_visible(user: Principal, h: Hazard | None, hazard_id: str, placed: I
     return h
 
 
-def require_enterprise_in_scope(user: Principal, uscc: str, division_code: str, cell_id: str | None) -> None:
-    """403 ``out_of_scope`` when the caller may not record something for this enterprise."""
+def require_enterprise_in_scope(
+    user: Principal, uscc: str, division_code: str, cell_id: str | None, placed: list[str] | tuple[str, ...] = ()
+) -> None:
+    """403 ``out_of_scope`` when the caller may not record something for this enterprise.
+
+    ``placed``: the cells the enterprise sits in or under (from the grid's placements). A grid
+    worker records in one of their cells, or for an enterprise placed in or under one of them
+    (naming no cell, or a cell on the enterprise's path - a township's station for a village's
+    enterprise).
+    """
+    mine = set(user.grid_cell_ids)
+    grid_ok = (cell_id is not None and cell_id in mine) or (
+        bool(mine.intersection(placed)) and (cell_id is None or cell_id in placed)
+    )
     ok = {
         "admin": True,
         "officer": bool(user.division_code) and division_covers(user.division_code, division_code),
         "enterprise": user.uscc == uscc,
-        "grid_worker": cell_id is not None and cell_id in user.grid_cell_ids,
+        "grid_worker": grid_ok,
         "expert": True,
         "advisor": True,
     }.get(user.role, False)
     if not ok:
-        what = "one of your grid cells as cell_id" if user.role == "grid_worker" else "an enterprise in your scope"
+        what = (
+            "an enterprise placed in or under your grid cells, or one of your cells as cell_id"
+            if user.role == "grid_worker"
+            else "an enterprise in your scope"
+        )
         raise Forbidden(f"{user.role} may only record for {what}", code="out_of_scope")
 
 

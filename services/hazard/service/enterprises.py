@@ -98,14 +98,15 @@ async def apply_placed(*, uow: UnitOfWork, data: EnterprisePlacedV1, event_id: s
     stamp = (data.placed_at, event_id)
     if ent.cell_as_of is not None and stamp <= (ent.cell_as_of, ent.cell_event or ""):
         return False
+    cells = list(dict.fromkeys(data.cell_path or ([data.cell_id] if data.cell_id else [])))
+    if data.cell_id and data.cell_id not in cells:
+        cells.append(data.cell_id)
     ent.cell_id, ent.cell_as_of, ent.cell_event = data.cell_id, data.placed_at, event_id
+    ent.cell_path = "/" + "/".join(cells) + "/" if cells else None
     ent.updated_at = uow.now()
     uow.session.add(ent)
     await uow.session.flush()
     await uow.session.execute(delete(EnterpriseCell).where(EnterpriseCell.uscc == uscc))
-    cells = list(dict.fromkeys(data.cell_path or ([data.cell_id] if data.cell_id else [])))
-    if data.cell_id and data.cell_id not in cells:
-        cells.append(data.cell_id)
     uow.session.add_all(EnterpriseCell(uscc=uscc, cell_id=c) for c in cells)
     await uow.session.flush()
     log.info("enterprise placed", uscc=uscc, cell=data.cell_id)
@@ -113,6 +114,11 @@ async def apply_placed(*, uow: UnitOfWork, data: EnterprisePlacedV1, event_id: s
 
 
 async def placed_cells(uow: UnitOfWork, uscc: str) -> list[str]:
-    """The cells the enterprise sits in or under (from the root down, in no particular order)."""
-    rows = await uow.session.execute(select(EnterpriseCell.cell_id).where(EnterpriseCell.uscc == uscc))
-    return list(rows.scalars())
+    """The cells the enterprise sits in or under, from the grid's root down (empty when not placed)."""
+    path = (await uow.session.execute(select(Enterprise.cell_path).where(Enterprise.uscc == uscc))).scalar()
+    return path_cells(path)
+
+
+def path_cells(path: str | None) -> list[str]:
+    """``/a/b/c/`` -> ``["a", "b", "c"]``."""
+    return [c for c in (path or "").split("/") if c]

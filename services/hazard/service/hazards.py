@@ -104,7 +104,13 @@ async def register(*, uow: UnitOfWork, user: Principal, data: HazardCreate) -> H
     """Register a hazard reported over the API and announce it."""
     access.require_role(user, access.RECORDERS, "record hazards")
     ent = await require_known(uow, data.uscc)
-    access.require_enterprise_in_scope(user, ent.uscc, ent.division_code, data.cell_id)
+    placed = enterprises.path_cells(ent.cell_path)
+    access.require_enterprise_in_scope(user, ent.uscc, ent.division_code, data.cell_id, placed)
+    cell_id = data.cell_id
+    if cell_id is None and user.role == "grid_worker" and placed:
+        cell_id = placed[-1]  # found by the enterprise's grid: in the cell it sits in
+    # A cell on the enterprise's path brings the cells above it, so every level of the grid sees it.
+    cell_path = tuple(placed[: placed.index(cell_id) + 1]) if cell_id in placed else ()
     if data.found_at > uow.now():
         raise Invalid(
             "found_at is in the future", code="found_in_future", errors=[field_error("found_at", "in the future")]
@@ -120,7 +126,8 @@ async def register(*, uow: UnitOfWork, user: Principal, data: HazardCreate) -> H
             major_basis=basis,
             found_at=data.found_at,
             found_by=data.found_by,
-            cell_id=data.cell_id,
+            cell_id=cell_id,
+            cell_path=cell_path,
             work_suspended=data.work_suspended,
             created_by=user.sub,
             created_by_role=user.role,

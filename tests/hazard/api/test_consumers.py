@@ -245,3 +245,32 @@ async def test_a_placement_before_the_registration_is_kept(hz):
     h = await hz.hazard(uscc)
     assert h["enterprise_name"] == "旧馆镇某五金厂"
     assert [x["id"] for x in await _grid_list(hz, "cell-sanqiao")] == [h["id"]]
+
+
+async def test_grid_workers_record_for_the_enterprises_of_their_grid(hz):
+    """The township's station records for a village's enterprise; the hazard sits in the village."""
+    uscc = await hz.enterprise()
+    await hz.publish(placed(uscc, ["cell-jiuguan", "cell-sanqiao"], hz.clock.now()), source=GRID)
+    await hz.consume()
+    chief = hz.headers("grid_worker", grid_cell_ids=["cell-jiuguan"])
+    h = await hz.hazard(uscc, headers=chief, source="grid_report", cell_id="cell-sanqiao")
+    assert h["cell_id"] == "cell-sanqiao"
+    # The village worker names no cell: the hazard goes to the cell the enterprise sits in.
+    village = hz.headers("grid_worker", grid_cell_ids=["cell-sanqiao"])
+    h2 = await hz.hazard(uscc, headers=village)
+    assert h2["cell_id"] == "cell-sanqiao"
+    for hazard in (h, h2):
+        assert await _grid_get(hz, hazard["id"], "cell-sanqiao") == 200
+        assert await _grid_get(hz, hazard["id"], "cell-jiuguan") == 200
+    refused = (
+        (["cell-digang"], None),  # a sibling village, naming no cell
+        (["cell-digang"], "cell-sanqiao"),  # naming a cell that is not theirs
+        (["cell-sanqiao"], "cell-elsewhere"),  # a cell off the enterprise's path
+    )
+    for cells, cell_id in refused:
+        body = {"uscc": uscc, "source": "grid_inspection", "description": "d", "level": "general"}
+        body |= {"found_at": hz.clock.now().isoformat(), "found_by": "x"} | ({"cell_id": cell_id} if cell_id else {})
+        r = await hz.client.post(
+            "/hazard/v1/hazards", json=body, headers=hz.headers("grid_worker", grid_cell_ids=cells)
+        )
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_scope"), (cells, cell_id, r.text)

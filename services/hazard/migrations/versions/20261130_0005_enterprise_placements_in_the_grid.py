@@ -36,6 +36,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cell_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        batch_op.add_column(sa.Column("cell_path", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=True))
         batch_op.add_column(sa.Column("cell_as_of", shared.db.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("cell_event", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True))
 
@@ -47,6 +48,7 @@ def downgrade() -> None:
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
         batch_op.drop_column("cell_event")
         batch_op.drop_column("cell_as_of")
+        batch_op.drop_column("cell_path")
         batch_op.drop_column("cell_id")
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
