@@ -28,7 +28,9 @@ class MeasureChangedV1(EventData):
 
     One event per measure and enterprise; agencies whose domains include ``domain`` act on it.
     ``cause`` is the registry event type that changed the standing, ``catalogue`` when the
-    catalogue changed (or a measure's validity began or ended), ``replay`` after a rebuild.
+    catalogue changed (or a measure's validity began or ended), ``replay`` after a rebuild, and
+    ``agency.sync`` on the webhooks that bring a newly registered agency up to date with measures
+    that already applied (those go to that agency's endpoints only, never to the topic).
     """
 
     event_type = "incentives.measure.changed.v1"

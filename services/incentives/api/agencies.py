@@ -10,6 +10,7 @@ from services.incentives.api.deps import Admin, Staff
 from services.incentives.schemas.partners import (
     AgencyCreate,
     AgencyPublic,
+    AgencySynced,
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyPublic,
@@ -22,7 +23,7 @@ from services.incentives.schemas.webhooks import (
     WebhookCreated,
     WebhookPublic,
 )
-from services.incentives.service import agencies, webhooks
+from services.incentives.service import agencies, standings, webhooks
 from shared.api.deps import ReadUowDep, UowDep
 from shared.api.pagination import Page, PageDep
 
@@ -127,3 +128,16 @@ async def redeliver_enterprise(
     agency_id: str, webhook_id: str, body: RedeliverEnterprise, uow: UowDep, _: Admin
 ) -> Redelivered:
     return await webhooks.redeliver_enterprise(uow=uow, agency_id=agency_id, webhook_id=webhook_id, data=body)
+
+
+@router.post(
+    "/{agency_id}/sync",
+    response_model=AgencySynced,
+    summary="Push the measures that already apply (after registering an agency and its webhook endpoints)",
+)
+async def sync_agency(agency_id: str, uow: ReadUowDep, _: Admin) -> AgencySynced:
+    """An agency registered after measures began holds no push for them; this pushes each one that
+    applies in its domains (a measure life plus a webhook delivery with cause ``agency.sync``), once.
+    It commits in batches of its own (``uow`` only lends the service context)."""
+    pushed = await standings.sync_agency(ctx=uow.ctx, agency_id=agency_id)
+    return AgencySynced(agency_id=agency_id, pushed=pushed)

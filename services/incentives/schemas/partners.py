@@ -25,6 +25,11 @@ class AgencyPublic(BaseModel):
     created_at: datetime
 
 
+class AgencySynced(BaseModel):
+    agency_id: str
+    pushed: int = Field(description="measures already applying that were pushed to the agency now (0 on a rerun)")
+
+
 class ApiKeyCreate(BaseModel):
     name: str | None = Field(default=None, max_length=100, description="a label, e.g. the partner's system")
     expires_at: datetime | None = Field(default=None, description="default: the configured lifetime from now")

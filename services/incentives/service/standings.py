@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from services.incentives.domain.feedback import MeasureLifeStatus, needs_lift_push, on_cause_ended
@@ -26,6 +26,8 @@ from services.incentives.service.catalogue import load_catalogue
 from services.incentives.service.deliveries import enqueue_deliveries
 from shared.contracts.incentives import MeasureChangedV1
 from shared.db.uow import UnitOfWork
+from shared.errors import NotFound
+from shared.ids import new_id
 from shared.messaging.envelope import CloudEvent
 
 CATALOGUE_CAUSE = "catalogue"
@@ -403,3 +405,116 @@ async def refresh_fingerprint(*, ctx) -> str:
     async with ctx.uow(write=False) as uow:
         versions = (await uow.session.exec(select(Measure.code, Measure.version).order_by(Measure.code))).all()
         return f"{local_day(uow).isoformat()}|" + ",".join(f"{c}:{v}" for c, v in versions)
+
+
+# --- bringing a new agency up to date ----------------------------------------------------------
+
+#: The ``cause`` of the pushes that bring a newly registered agency up to date.
+SYNC_CAUSE = "agency.sync"
+
+
+async def sync_agency(*, ctx, agency_id: str, batch_size: int = 500) -> int:
+    """Push to one agency every measure of its domains that already applies and that it holds no
+    open push for (an agency registered, or given a domain, after the measures began); returns how
+    many were pushed.
+
+    Each push is a measure life (``pushed``, so feedback and overdue work as for any push) and a
+    webhook delivery to each of the agency's active endpoints, carrying an
+    ``incentives.measure.changed.v1`` with cause ``agency.sync``. Nothing goes to the topic: the
+    world did not change, only this agency learns of it. Idempotent: a second run finds the open
+    pushes and sends nothing; commits every ``batch_size`` enterprises.
+    """
+    pushed, after = 0, ""
+    open_states = [s.value for s in MeasureLifeStatus if s.value not in ("lift_pushed", "lifted")]
+    while True:
+        async with ctx.uow() as uow:
+            agency = await uow.session.get(Agency, agency_id)
+            if agency is None:
+                raise NotFound(f"no agency {agency_id}", code="agency_not_found")
+            usccs = (
+                await uow.session.exec(
+                    select(ApplicableMeasure.uscc)
+                    .where(col(ApplicableMeasure.domain).in_(agency.domains), ApplicableMeasure.uscc > after)
+                    .group_by(ApplicableMeasure.uscc)
+                    .order_by(ApplicableMeasure.uscc)
+                    .limit(batch_size)
+                )
+            ).all()
+            if not usccs:
+                return pushed
+            after = usccs[-1]
+            applying = (
+                await uow.session.exec(
+                    select(ApplicableMeasure).where(
+                        col(ApplicableMeasure.uscc).in_(usccs), col(ApplicableMeasure.domain).in_(agency.domains)
+                    )
+                )
+            ).all()
+            held = set(
+                (
+                    await uow.session.exec(
+                        select(MeasureLife.uscc, MeasureLife.measure_code).where(
+                            MeasureLife.agency_id == agency.id,
+                            col(MeasureLife.uscc).in_(usccs),
+                            col(MeasureLife.status).in_(open_states),
+                        )
+                    )
+                ).all()
+            )
+            last_cycle = {
+                (uscc, code): cycle
+                for uscc, code, cycle in (
+                    await uow.session.exec(
+                        select(MeasureLife.uscc, MeasureLife.measure_code, func.max(MeasureLife.cycle))
+                        .where(MeasureLife.agency_id == agency.id, col(MeasureLife.uscc).in_(usccs))
+                        .group_by(MeasureLife.uscc, MeasureLife.measure_code)
+                    )
+                ).all()
+            }
+            standings = {
+                r.uscc: r
+                for r in (await uow.session.exec(select(StandingRow).where(col(StandingRow.uscc).in_(usccs)))).all()
+            }
+            texts = dict((await uow.session.exec(select(Measure.code, Measure.text))).all())
+            now = uow.now()
+            for m in applying:
+                if (m.uscc, m.measure_code) in held or m.uscc not in standings:
+                    continue
+                row = standings[m.uscc]
+                data = MeasureChangedV1(
+                    uscc=m.uscc,
+                    name=row.name,
+                    measure_code=m.measure_code,
+                    domain=m.domain,
+                    kind=m.kind,
+                    text=texts.get(m.measure_code, m.measure_code),
+                    change="pushed",
+                    cause=SYNC_CAUSE,
+                    cause_event_id=None,
+                    credit_class=None if row.blacklisted else row.credit_class,
+                    blacklisted=row.blacklisted,
+                    changed_at=now,
+                )
+                ev = CloudEvent(
+                    id=new_id(),
+                    source=uow.source,
+                    type=data.event_type,
+                    subject=m.uscc,
+                    time=now,
+                    data=data.model_dump(mode="json"),
+                )
+                uow.session.add(
+                    MeasureLife(
+                        agency_id=agency.id,
+                        uscc=m.uscc,
+                        measure_code=m.measure_code,
+                        cycle=last_cycle.get((m.uscc, m.measure_code), 0) + 1,
+                        status=MeasureLifeStatus.PUSHED.value,
+                        pushed_at=now,
+                        push_event_id=ev.id,
+                        updated_at=now,
+                    )
+                )
+                await enqueue_deliveries(uow=uow, agency_id=agency.id, event=ev)
+                pushed += 1
+            await uow.commit()
