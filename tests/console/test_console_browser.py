@@ -453,3 +453,23 @@ def test_the_import_templates_import_without_errors(suite):
     while (state := _import(api, "/hazard/v1/imports", "hazards", ledger))["failed_rows"] and time.time() < deadline:
         time.sleep(0.5)
     assert (state["status"], state["succeeded_rows"], state["failed_rows"]) == ("done", 1, 0), state
+
+
+def test_admin_brings_a_new_agency_up_to_date(console, suite):
+    """A bank registered after the demo's listings gets the restrictions in force with one click."""
+    page = console.page
+    api = suite.api("admin")
+    bank = api.post(
+        "/incentives/v1/agencies", json={"name": "新接入的测试银行", "kind": "bank", "domains": ["loans"]}
+    ).json()
+    console.sign_in("admin")
+    console.goto(f"/partners/{bank['id']}")
+    page.wait_for_selector("#sync-measures")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sync-measures")
+    page.wait_for_selector(".toast >> text=/已补推 \\d+ 项现行措施/")
+    lives = api.get("/incentives/v1/measure-lives", params={"agency_id": bank["id"], "status": "pushed"}).json()
+    assert lives["total"] >= 1
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sync-measures")
+    page.wait_for_selector(".toast >> text=没有需要补推的措施")

@@ -76,6 +76,12 @@ export async function render({ main, params, navigate, alive, setTitle }) {
     const dlg = dialog("添加 Webhook", form.el);
   }
 
+  async function syncMeasures() {
+    if (!confirm("向该单位补推其领域内现行有效的全部措施？已推送过的不会重复推送。")) return;
+    const { data } = await api(`/incentives/v1/agencies/${id}/sync`, { method: "POST" });
+    toast(data.pushed ? `已补推 ${data.pushed} 项现行措施` : "没有需要补推的措施", { kind: "ok" });
+  }
+
   async function toggle(w) {
     const action = w.status === "active" ? "disable" : "enable";
     await api(`/incentives/v1/agencies/${id}/webhooks/${encodeURIComponent(w.id)}/${action}`, { method: "POST" });
@@ -94,7 +100,13 @@ export async function render({ main, params, navigate, alive, setTitle }) {
         ["可查询的措施领域", agency.domains.map((d) => label(DOMAINS, d)).join("、") || "—"],
         ["单位编号", h("span.mono", agency.id)],
         ["创建时间", fmtDateTime(agency.created_at)],
-      ])
+      ]),
+      h(
+        "div.btn-row",
+        { style: { marginTop: "10px" } },
+        h("button.btn#sync-measures", { type: "button", onclick: syncMeasures }, "补推现行措施"),
+        h("span.hint", "新接入的单位配置好 Webhook 后执行一次：把其领域内已在执行的措施推送给它，以便反馈")
+      )
     ),
     h(
       "section.card#api-keys",
