@@ -353,3 +353,30 @@ def test_private_hosts_pass_only_when_the_deployment_allows_them(url):
 def test_allowing_private_hosts_still_refuses_malformed_urls():
     with pytest.raises(Invalid):
         check_webhook_url("ftp://127.0.0.1/x", allow_private=True)
+
+
+def test_the_verification_snippet_of_the_partner_guide_accepts_our_signature_and_nothing_else():
+    """docs/partners.md shows partners how to verify a delivery; run that very code against ours."""
+    import re
+    import time
+    from pathlib import Path
+
+    from services.incentives.domain import webhooks
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "partners.md").read_text(encoding="utf-8")
+    [snippet] = [b for b in re.findall(r"```python\n(.*?)```", guide, re.S) if "def verify(" in b]
+    scope: dict = {}
+    exec(compile(snippet, "docs/partners.md", "exec"), scope)
+    verify = scope["verify"]
+
+    secret = webhooks.generate_secret()
+    body = '{"specversion":"1.0","id":"e-1","data":{"uscc":"91330502P5DAPXH247","名称":"湖州"}}'.encode()
+    now = int(time.time())
+    headers = webhooks.signed_headers(secret, "e-1", now, body)
+    assert verify(secret, headers, body)
+    assert not verify(secret, headers, body + b" ")  # a changed body
+    assert not verify(webhooks.generate_secret(), headers, body)  # another secret
+    old = webhooks.signed_headers(secret, "e-1", now - 3600, body)
+    assert not verify(secret, old, body)  # a replay an hour later
+    rotated = dict(headers, **{"webhook-signature": "v1,bm90LXRoaXMtb25l " + headers["webhook-signature"]})
+    assert verify(secret, rotated, body)  # several signatures: one matches
