@@ -5,12 +5,16 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.registry.domain.uscc import generate_uscc
 
 pytestmark = [pytest.mark.e2e]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The figures of /grid/v1/stats the cell page shows as KPI tiles.
 FIGURES = (
@@ -379,3 +383,111 @@ def test_a_grid_worker_sees_the_members_without_edit_actions(console, suite):
         page.locator("#cell-members [data-action=edit-member], #cell-members [data-action=remove-member]").count() == 0
     )
     assert page.locator("#add-member").count() == 0
+
+
+def _local_second(instant: str) -> str:
+    """An RFC 3339 instant as a datetime-local value in Beijing time, to the second."""
+    return datetime.fromisoformat(instant).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _sign_in_as_grid_worker(page, base: str) -> None:
+    page.goto(f"{base}/")
+    page.fill("#f-username", "sanqiao")
+    page.fill("#f-password", "Anjian-sanqiao-1")
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".shell #user-name")
+
+
+def test_a_verified_hazard_report_is_registered_as_a_hazard_and_resolved(console, suite, screenshot_dir):
+    page = console.page
+    api = suite.api("officer")
+    village = _village(api, _township(api, "旧馆镇"))
+    assert village["name"] == "三桥村"  # the demo grid worker's cell
+    plan = api.get("/grid/v1/inspection-plan", params={"cell_id": village["id"], "due_only": False, "limit": 1}).json()
+    enterprise = plan["items"][0]
+    description = f"仓库消防通道被货物堵塞（控制台测试 {uuid.uuid4().hex[:6]}）"
+
+    # The village's grid worker files it; it waits at the township's safety station.
+    _sign_in_as_grid_worker(page, suite.base)
+    console.goto(f"/grid/cells/{village['id']}")
+    page.click("#file-report")
+    _dialog_submit(
+        page, fill={"#f-description": description, "#f-uscc": enterprise["uscc"]}, select={"#f-kind": "hazard"}
+    )
+    page.wait_for_selector("#report-info")
+    report_id = re.search(r"/grid/reports/([^/?]+)", page.url).group(1)
+    assert enterprise["name"] in page.inner_text("#report-info")
+    report = api.get(f"/grid/v1/reports/{report_id}").json()
+    assert (report["filed_by"], report["cell_name"], report["enterprise_name"]) == (
+        "sanqiao",
+        "三桥村",
+        enterprise["name"],
+    )
+    # Verified (acknowledged) at the township, it is still not the village worker's to register.
+    assert api.post(f"/grid/v1/reports/{report_id}/acknowledge", json={"note": "现场核查属实"}).status_code == 200
+    page.reload()
+    page.wait_for_selector("#report-status >> text=已签收")
+    assert page.locator("#report-actions [data-action=register-hazard]").count() == 0
+    page.click("header .btn")  # 退出
+    page.wait_for_selector("#f-username")
+
+    console.sign_in("officer")
+    console.goto(f"/grid/reports/{report_id}")
+    page.click("#report-actions [data-action=register-hazard]")
+    dialog = page.locator("dialog.modal")
+    dialog.wait_for()
+    # Prefilled from the report: what was seen, when it was filed and by whom.
+    assert dialog.locator("#f-description").input_value() == description
+    assert dialog.locator("#f-found_by").input_value() == "sanqiao"
+    filed = _local_second(report["filed_at"])
+    assert dialog.locator("#f-found_at").input_value() in (filed, filed.removesuffix(":00"))
+    assert enterprise["name"] in dialog.inner_text()
+
+    # A major hazard needs its judgement standard and clause: refused beside them, nothing changes.
+    dialog.locator("#f-level").select_option("major")
+    dialog.locator("button[type=submit]").click()
+    dialog.locator("[data-field=standard] .field-error", has_text="必填").wait_for()
+    assert "重大隐患须填写判定标准和条款" in dialog.locator(".form-msg").inner_text()
+    page.screenshot(path=str(screenshot_dir / "grid-report-hazard-422.png"))
+    assert api.get(f"/grid/v1/reports/{report_id}").json()["status"] == "acknowledged"
+    dialog.locator("#f-level").select_option("general")
+
+    # The hazard is made but its answer is lost on the way back: the retry gets the same hazard.
+    def lose_the_answer(route):
+        route.fetch()
+        route.abort()
+
+    page.route("**/hazard/v1/hazards", lose_the_answer, times=1)
+    dialog.locator("button[type=submit]").click()
+    dialog.locator(".form-msg .alert", has_text="无法连接服务器").wait_for()
+    console.errors[:] = [e for e in console.errors if "ERR_FAILED" not in e]  # the abort above
+    assert api.get(f"/grid/v1/reports/{report_id}").json()["status"] == "acknowledged"
+    dialog.locator("button[type=submit]").click()
+    dialog.wait_for(state="detached")
+    page.wait_for_selector("#report-status >> text=已办结")
+    assert "已登记为隐患" in page.inner_text("#action-msg")
+    page.screenshot(path=str(screenshot_dir / "grid-report-hazard.png"))
+
+    hazards = api.get(
+        "/hazard/v1/hazards", params={"uscc": enterprise["uscc"], "source": "grid_report", "limit": 200}
+    ).json()["items"]
+    [hazard] = [x for x in hazards if x["description"] == description]
+    assert (hazard["source"], hazard["cell_id"], hazard["found_by"], hazard["level"], hazard["status"]) == (
+        "grid_report",
+        village["id"],
+        "sanqiao",
+        "general",
+        "reported",
+    )
+    assert _local_second(hazard["found_at"]) == filed
+    report = api.get(f"/grid/v1/reports/{report_id}").json()
+    assert (report["status"], report["resolution"]) == ("resolved", f"已登记为隐患，编号 {hazard['id']}")
+    assert [m["action"] for m in report["history"]] == ["file", "acknowledge", "resolve"]
+    assert page.locator("#report-actions [data-action=register-hazard]").count() == 0
+    assert page.get_attribute("#resolution-hazard", "href") == f"#/hazards/{hazard['id']}"
+
+    page.click("#hazard-link")
+    page.wait_for_url(re.compile(f"/hazards/{hazard['id']}"))
+    page.wait_for_selector(".page-head h1")
+    assert page.inner_text(".page-head h1") == description
+    assert "网格上报" in page.inner_text("#main")

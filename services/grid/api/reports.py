@@ -10,7 +10,7 @@ from services.grid.domain.reports import ReportKind, ReportStatus
 from services.grid.schemas.grid import ReportCreate, ReportDetail, ReportMoveIn, ReportPublic, ReportResolve
 from services.grid.service import reports
 from shared.api.deps import CurrentUser, ReadUowDep, UowDep
-from shared.api.etag import IdempotencyKey
+from shared.api.etag import IdempotencyKey, IfMatch, parse_if_match, set_etag
 from shared.api.idempotency import run_idempotent
 from shared.api.pagination import Page, PageDep
 
@@ -51,17 +51,54 @@ async def list_reports(
     )
 
 
-@router.get("/{report_id}", response_model=ReportDetail, summary="A report with its history")
-async def get_report(report_id: str, uow: ReadUowDep, user: CurrentUser) -> ReportDetail:
-    return await reports.get_report(uow=uow, user=user, report_id=report_id)
+@router.get("/{report_id}", response_model=ReportDetail, summary="A report with its history (with ETag)")
+async def get_report(report_id: str, uow: ReadUowDep, user: CurrentUser, response: Response) -> ReportDetail:
+    r = await reports.get_report(uow=uow, user=user, report_id=report_id)
+    set_etag(response, r.version)
+    return r
 
 
-@router.post("/{report_id}/acknowledge", response_model=ReportPublic, summary="Acknowledge a report routed to you")
-async def acknowledge(report_id: str, uow: UowDep, user: CurrentUser, body: ReportMoveIn | None = None) -> ReportPublic:
+@router.post(
+    "/{report_id}/acknowledge",
+    response_model=ReportPublic,
+    summary="Acknowledge a report routed to you (If-Match optional: 412 when stale)",
+)
+async def acknowledge(
+    report_id: str,
+    uow: UowDep,
+    user: CurrentUser,
+    response: Response,
+    body: ReportMoveIn | None = None,
+    if_match: IfMatch = None,
+) -> ReportPublic:
     note = body.note if body else None
-    return await reports.act(uow=uow, user=user, report_id=report_id, action="acknowledge", note=note)
+    r = await reports.act(
+        uow=uow,
+        user=user,
+        report_id=report_id,
+        action="acknowledge",
+        note=note,
+        expected_version=parse_if_match(if_match),
+    )
+    set_etag(response, r.version)
+    return r
 
 
-@router.post("/{report_id}/resolve", response_model=ReportPublic, summary="Resolve an acknowledged report")
-async def resolve(report_id: str, body: ReportResolve, uow: UowDep, user: CurrentUser) -> ReportPublic:
-    return await reports.act(uow=uow, user=user, report_id=report_id, action="resolve", note=body.resolution)
+@router.post(
+    "/{report_id}/resolve",
+    response_model=ReportPublic,
+    summary="Resolve an acknowledged report (If-Match optional: 412 when stale)",
+)
+async def resolve(
+    report_id: str, body: ReportResolve, uow: UowDep, user: CurrentUser, response: Response, if_match: IfMatch = None
+) -> ReportPublic:
+    r = await reports.act(
+        uow=uow,
+        user=user,
+        report_id=report_id,
+        action="resolve",
+        note=body.resolution,
+        expected_version=parse_if_match(if_match),
+    )
+    set_etag(response, r.version)
+    return r

@@ -139,7 +139,9 @@ class ReportMovePublic(BaseModel):
 class ReportPublic(BaseModel):
     id: str
     cell_id: str
+    cell_name: str = Field(description="the name of the cell it was filed in")
     uscc: str | None
+    enterprise_name: str | None = Field(description="from the grid's enterprise copy; null: none named, or unknown")
     kind: str
     description: str
     status: str
@@ -153,7 +155,7 @@ class ReportPublic(BaseModel):
     acknowledged_at: datetime | None
     resolved_at: datetime | None
     resolution: str | None
-    version: int
+    version: int = Field(description="raised by every move (escalations too); the ETag of GET and of the moves")
 
 
 class ReportDetail(ReportPublic):

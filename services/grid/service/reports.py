@@ -10,12 +10,13 @@ from sqlmodel import col
 from services.grid.domain.reports import ReportKind, ReportStatus, move, route
 from services.grid.domain.tree import path_ids
 from services.grid.events import outgoing
-from services.grid.models import Cell, Report, ReportMove
+from services.grid.models import Cell, Enterprise, Report, ReportMove
 from services.grid.schemas.grid import ReportCreate, ReportDetail, ReportMovePublic, ReportPublic
 from services.grid.service import access
 from services.grid.service.cells import load as load_cell
 from services.grid.service.enterprises import normalize_uscc, require_known
 from services.grid.service.views import report_fields, report_public
+from shared.api.etag import check_version
 from shared.api.pagination import Page, PageParams, paginate
 from shared.areas import division_covers
 from shared.db.uow import UnitOfWork
@@ -32,7 +33,7 @@ async def file_report(*, uow: UnitOfWork, user: Principal, data: ReportCreate) -
     """File a report in a cell of the caller's; it goes to the level above and is announced."""
     access.require_role(user, access.READERS, "file grid reports")
     cell = await load_cell(uow, user, data.cell_id)
-    uscc = None
+    uscc = enterprise_name = None
     if data.uscc is not None:
         ent = await require_known(uow, data.uscc)
         placed = await uow.session.get(Cell, ent.cell_id) if ent.cell_id else None
@@ -40,7 +41,7 @@ async def file_report(*, uow: UnitOfWork, user: Principal, data: ReportCreate) -
         # in the cell's division (reporting it is how an unplaced enterprise comes to light).
         if not (access.can_see_enterprise(user, ent.division_code, placed) or _unplaced_here(ent, cell, placed)):
             raise Forbidden(f"{ent.uscc} is not in your part of the grid", code="out_of_scope")
-        uscc = ent.uscc
+        uscc, enterprise_name = ent.uscc, ent.name
     now = uow.now()
     routed_to = route(path_ids(cell.path))
     r = Report(
@@ -60,7 +61,9 @@ async def file_report(*, uow: UnitOfWork, user: Principal, data: ReportCreate) -
     uow.session.add(ReportMove(report_id=r.id, action="file", at=now, by=user.sub, routed_to=routed_to))
     uow.publish(outgoing.report_filed(r))
     await uow.commit()
-    return report_public(r, await _cell_name(uow, routed_to))
+    return report_public(
+        r, cell_name=cell.name, routed_name=await _cell_name(uow, routed_to), enterprise_name=enterprise_name
+    )
 
 
 def _unplaced_here(ent, cell: Cell, placed: Cell | None) -> bool:
@@ -69,6 +72,11 @@ def _unplaced_here(ent, cell: Cell, placed: Cell | None) -> bool:
 
 async def _cell_name(uow: UnitOfWork, cell_id: str | None) -> str | None:
     return None if cell_id is None else await uow.session.scalar(select(Cell.name).where(Cell.id == cell_id))
+
+
+async def _enterprise_name(uow: UnitOfWork, uscc: str | None) -> str | None:
+    """The name in the grid's copy of the enterprise (None when none is named or it is unknown)."""
+    return None if uscc is None else await uow.session.scalar(select(Enterprise.name).where(Enterprise.uscc == uscc))
 
 
 def _can_see(user: Principal, filed_in: Cell, routed: Cell | None) -> bool:
@@ -100,9 +108,21 @@ async def _load(
     return r, filed_in, routed
 
 
-async def act(*, uow: UnitOfWork, user: Principal, report_id: str, action: str, note: str | None) -> ReportPublic:
-    """Acknowledge or resolve a report (``note`` is the resolution when resolving)."""
+async def act(
+    *,
+    uow: UnitOfWork,
+    user: Principal,
+    report_id: str,
+    action: str,
+    note: str | None,
+    expected_version: int | None = None,
+) -> ReportPublic:
+    """Acknowledge or resolve a report (``note`` is the resolution when resolving); 412 when the
+    caller's ``expected_version`` (If-Match) is stale."""
     r, filed_in, routed = await _load(uow, user, report_id, lock=True)
+    # Checked on the locked row (SQLite: the write transaction's lock), so of two callers holding
+    # the same ETag only the first moves the report.
+    check_version(r.version, expected_version)
     status = move(ReportStatus(r.status), action)
     if not _may_handle(user, routed, filed_in):
         where = routed.name if routed else "the bureau"
@@ -118,19 +138,28 @@ async def act(*, uow: UnitOfWork, user: Principal, report_id: str, action: str, 
     r.version += 1
     uow.session.add(r)
     uow.session.add(ReportMove(report_id=r.id, action=action, at=now, by=user.sub, routed_to=r.routed_to, note=note))
+    enterprise_name = await _enterprise_name(uow, r.uscc)
     await uow.commit()
-    return report_public(r, routed.name if routed else None)
+    return report_public(
+        r, cell_name=filed_in.name, routed_name=routed.name if routed else None, enterprise_name=enterprise_name
+    )
 
 
 async def get_report(*, uow: UnitOfWork, user: Principal, report_id: str) -> ReportDetail:
-    r, _, _ = await _load(uow, user, report_id)
+    """One report with its history; its ``version`` is the ETag for the moves."""
+    r, filed_in, routed = await _load(uow, user, report_id)
     moves = (
         (await uow.session.execute(select(ReportMove).where(ReportMove.report_id == r.id).order_by(ReportMove.id)))
         .scalars()
         .all()
     )
     history = [ReportMovePublic(action=m.action, at=m.at, by=m.by, routed_to=m.routed_to, note=m.note) for m in moves]
-    return ReportDetail(**report_fields(r, await _cell_name(uow, r.routed_to)), history=history)
+    names = dict(
+        cell_name=filed_in.name,
+        routed_name=routed.name if routed else None,
+        enterprise_name=await _enterprise_name(uow, r.uscc),
+    )
+    return ReportDetail(**report_fields(r, **names), history=history)
 
 
 async def list_reports(
@@ -147,10 +176,17 @@ async def list_reports(
     """Reports filed in the caller's cells (or under ``cell_id``), newest first; or those waiting for them."""
     access.require_role(user, access.READERS, "read grid reports")
     routed = Cell.__table__.alias("routed")
+    # The names every item carries come with the page: the filing cell, where it waits, the enterprise.
     stmt = (
-        select(Report, routed.c.name)
+        select(
+            Report,
+            col(Cell.name).label("cell_name"),
+            routed.c.name.label("routed_name"),
+            col(Enterprise.name).label("enterprise_name"),
+        )
         .join(Cell, Cell.id == Report.cell_id)
         .outerjoin(routed, routed.c.id == Report.routed_to)
+        .outerjoin(Enterprise, Enterprise.uscc == Report.uscc)
     )
     if waiting_for_me:
         stmt = stmt.where(col(Report.status) != ReportStatus.RESOLVED.value)
@@ -170,7 +206,11 @@ async def list_reports(
     if uscc is not None:
         stmt = stmt.where(Report.uscc == normalize_uscc(uscc))
     rows, total = await paginate(uow.session, stmt.order_by(Report.filed_at.desc(), Report.id.desc()), page)
-    return Page(items=[report_public(r, name) for r, name in rows], total=total, limit=page.limit, offset=page.offset)
+    items = [
+        report_public(r, cell_name=cell_name, routed_name=routed_name, enterprise_name=enterprise_name)
+        for r, cell_name, routed_name, enterprise_name in rows
+    ]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 async def escalate_reports(ctx: ServiceContext) -> int:

@@ -41,11 +41,14 @@ def cell_public(c: Cell) -> CellPublic:
     return CellPublic(**cell_fields(c))
 
 
-def report_fields(r: Report, routed_name: str | None) -> dict:
+def report_fields(r: Report, *, cell_name: str, routed_name: str | None, enterprise_name: str | None) -> dict:
+    """The fields of a report object; the names come with the row (joined or already loaded)."""
     return dict(
         id=r.id,
         cell_id=r.cell_id,
+        cell_name=cell_name,
         uscc=r.uscc,
+        enterprise_name=enterprise_name if r.uscc else None,
         kind=r.kind,
         description=r.description,
         status=r.status,
@@ -63,5 +66,7 @@ def report_fields(r: Report, routed_name: str | None) -> dict:
     )
 
 
-def report_public(r: Report, routed_name: str | None) -> ReportPublic:
-    return ReportPublic(**report_fields(r, routed_name))
+def report_public(r: Report, *, cell_name: str, routed_name: str | None, enterprise_name: str | None) -> ReportPublic:
+    return ReportPublic(
+        **report_fields(r, cell_name=cell_name, routed_name=routed_name, enterprise_name=enterprise_name)
+    )

@@ -22,6 +22,7 @@ async def test_a_village_report_goes_to_the_township_and_is_announced(grid):
         "旧馆镇",
         ["acknowledge"],
     )
+    assert (r["cell_name"], r["enterprise_name"]) == ("三桥村", "网格测试企业有限公司")
     [ev] = await grid.outbox("grid.report.filed.v1")
     assert ev["key"] == uscc
     assert ev["data"] | {"filed_at": None} == {
@@ -34,7 +35,12 @@ async def test_a_village_report_goes_to_the_township_and_is_announced(grid):
         "filed_at": None,
     }
     top = await _report(grid, town)
-    assert (top["routed_to"], top["routed_to_name"]) == (None, "安监局")
+    assert (top["routed_to"], top["routed_to_name"], top["cell_name"], top["enterprise_name"]) == (
+        None,
+        "安监局",
+        "旧馆镇",
+        None,
+    )
 
 
 async def test_acknowledge_then_resolve_with_the_history(grid):
@@ -155,3 +161,122 @@ async def test_a_report_may_name_only_an_enterprise_of_the_callers_grid(grid):
     )
     assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
     await _report(grid, other, headers=grid.worker(other["id"]), uscc=theirs)
+
+
+async def test_every_report_object_names_its_cell_and_enterprise(grid):
+    town, village = await grid.town_and_village()
+    other = await grid.cell("荻港村", parent=town["id"])
+    mine = await grid.enterprise(name="三桥纺织有限公司")
+    theirs = await grid.enterprise(village="荻港村", name="荻港印染有限公司")
+    named = await _report(grid, village, uscc=mine, kind="hazard")
+    unnamed = await _report(grid, village)
+    elsewhere = await _report(grid, other, uscc=theirs)
+    # The list carries the names of its page, newest first.
+    page = await grid.get("/grid/v1/reports")
+    assert [(x["id"], x["cell_name"], x["enterprise_name"], x["routed_to_name"]) for x in page["items"]] == [
+        (elsewhere["id"], "荻港村", "荻港印染有限公司", "旧馆镇"),
+        (unnamed["id"], "三桥村", None, "旧馆镇"),
+        (named["id"], "三桥村", "三桥纺织有限公司", "旧馆镇"),
+    ]
+    assert (await grid.get("/grid/v1/reports", uscc=mine))["items"][0]["enterprise_name"] == "三桥纺织有限公司"
+    detail = await grid.get(f"/grid/v1/reports/{named['id']}")
+    assert (detail["cell_name"], detail["enterprise_name"]) == ("三桥村", "三桥纺织有限公司")
+    ack = await grid.post(f"/grid/v1/reports/{named['id']}/acknowledge", headers=grid.worker(town["id"]))
+    assert (ack["cell_name"], ack["enterprise_name"], ack["routed_to_name"]) == ("三桥村", "三桥纺织有限公司", "旧馆镇")
+    done = await grid.post(f"/grid/v1/reports/{named['id']}/resolve", {"resolution": "已整改"})
+    assert (done["cell_name"], done["enterprise_name"]) == ("三桥村", "三桥纺织有限公司")
+
+
+async def test_the_list_keeps_a_report_whose_enterprise_the_grid_does_not_know(grid):
+    from services.grid.models import Report
+
+    _, village = await grid.town_and_village()
+    r = await _report(grid, village)
+    # A report keeps its code even if the grid's copy has no name for it (e.g. an unannounced code).
+    async with grid.ctx.db.session() as s:
+        row = await s.get(Report, r["id"])
+        row.uscc = "91330503MA2B3C4D5E"
+        await s.commit()
+    detail = await grid.get(f"/grid/v1/reports/{r['id']}")
+    assert (detail["uscc"], detail["enterprise_name"]) == ("91330503MA2B3C4D5E", None)
+    [item] = (await grid.get("/grid/v1/reports"))["items"]
+    assert (item["uscc"], item["enterprise_name"], item["cell_name"]) == ("91330503MA2B3C4D5E", None, "三桥村")
+
+
+async def test_the_moves_honour_if_match_and_answer_with_the_new_etag(grid):
+    town, village = await grid.town_and_village()
+    r = await _report(grid, village)
+    path = f"/grid/v1/reports/{r['id']}"
+    chief = grid.worker(town["id"], sub="chief")
+    read = await grid.client.get(path, headers=chief)
+    assert read.status_code == 200 and read.headers["etag"] == '"1"' == f'"{read.json()["version"]}"'
+
+    # Someone acknowledged it since the page read it: the stale ETag is refused and nothing moves.
+    ack = await grid.client.post(f"{path}/acknowledge", json={}, headers={**chief, "If-Match": '"1"'})
+    assert ack.status_code == 200, ack.text
+    assert ack.headers["etag"] == '"2"' and ack.json()["version"] == 2
+    stale = await grid.client.post(
+        f"{path}/resolve", json={"resolution": "已处理"}, headers={**chief, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412, stale.text
+    assert (stale.json()["code"], stale.json()["current_version"]) == ("version_mismatch", 2)
+    assert (await grid.get(path))["status"] == "acknowledged"
+
+    # With the current ETag (weak or strong), or without If-Match as before, the move goes through.
+    done = await grid.client.post(
+        f"{path}/resolve", json={"resolution": "已处理"}, headers={**chief, "If-Match": 'W/"2"'}
+    )
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.headers["etag"]) == ("resolved", '"3"')
+    assert (await grid.client.get(path, headers=chief)).headers["etag"] == '"3"'
+    bad = await grid.client.post(f"{path}/acknowledge", json={}, headers={**chief, "If-Match": "yesterday"})
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_if_match"
+
+    other = await _report(grid, village)
+    plain = await grid.client.post(f"/grid/v1/reports/{other['id']}/acknowledge", json={}, headers=chief)
+    assert plain.status_code == 200 and plain.headers["etag"] == '"2"'
+
+
+async def test_an_escalation_makes_an_etag_read_before_it_stale(grid):
+    _, village = await grid.town_and_village()
+    r = await _report(grid, village)
+    path = f"/grid/v1/reports/{r['id']}"
+    etag = (await grid.client.get(path, headers=grid.admin)).headers["etag"]
+    grid.clock.advance(timedelta(hours=grid.settings.report_escalation_hours))
+    assert await escalate_reports(grid.ctx) == 1
+    stale = await grid.client.post(f"{path}/acknowledge", json={}, headers={**grid.admin, "If-Match": etag})
+    assert stale.status_code == 412 and stale.json()["code"] == "version_mismatch"
+    fresh = await grid.client.get(path, headers=grid.admin)
+    assert (fresh.json()["routed_to_name"], fresh.headers["etag"]) == ("安监局", '"2"')
+    ok = await grid.client.post(
+        f"{path}/acknowledge", json={}, headers={**grid.admin, "If-Match": fresh.headers["etag"]}
+    )
+    assert ok.status_code == 200 and ok.headers["etag"] == '"3"'
+
+
+async def test_the_names_of_a_page_cost_no_query_per_item(grid):
+    from sqlalchemy import event
+
+    town, village = await grid.town_and_village()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    async def list_statements() -> int:
+        statements.clear()
+        event.listen(grid.ctx.db.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            page = await grid.get("/grid/v1/reports", limit="200")
+        finally:
+            event.remove(grid.ctx.db.engine.sync_engine, "before_cursor_execute", count)
+        assert all(x["cell_name"] for x in page["items"])
+        return len(statements)
+
+    await _report(grid, village, uscc=await grid.enterprise(name="甲企业"))
+    few = await list_statements()
+    assert few >= 2  # the count and the page
+    for i in range(6):
+        cell = await grid.cell(f"村{i}", parent=town["id"])
+        await _report(grid, cell, uscc=await grid.enterprise(village=f"村{i}", name=f"企业{i}"))
+    assert await list_statements() == few

@@ -37,7 +37,12 @@ export function cellLink(id, map) {
   if (!id) return "—";
   const c = map.get(id);
   if (!c) return h("span.muted", "（辖区外网格）");
-  return h("a", { href: `#/grid/cells/${encodeURIComponent(id)}` }, c.name);
+  return namedCellLink(id, c.name);
+}
+
+/** A cell whose name the API item already carries (a report's ``cell_name``), linking to its page. */
+export function namedCellLink(id, name) {
+  return h("a", { href: `#/grid/cells/${encodeURIComponent(id)}` }, name);
 }
 
 /** Admins and officers build the grid: add cells and members, place enterprises. */

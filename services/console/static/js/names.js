@@ -1,5 +1,6 @@
 // Enterprise names for lists whose API items carry only the credit code (assessments, blacklist
-// entries, repair applications, proposals): fetched once per code and kept for the session.
+// entries, repair applications, proposals): fetched once per code and kept for the session; and
+// the link to an enterprise for items that carry its name (grid reports).
 import { get } from "./api.js";
 import { h } from "./ui.js";
 
@@ -34,7 +35,11 @@ export async function enterpriseNames(usccs) {
 
 /** A cell: the name linking to the enterprise, the code beneath. */
 export function enterpriseCell(uscc, names) {
-  const name = names.get(uscc);
+  return enterpriseLink(uscc, names.get(uscc));
+}
+
+/** The enterprise's name (when known) linking to its page, the code beneath; the code alone otherwise. */
+export function enterpriseLink(uscc, name) {
   return h(
     "span",
     h("a", { href: `#/enterprises/${encodeURIComponent(uscc)}` }, name || uscc),

@@ -51,6 +51,7 @@ const partsFmt = new Intl.DateTimeFormat("zh-CN", {
   day: "2-digit",
   hour: "2-digit",
   minute: "2-digit",
+  second: "2-digit",
   hourCycle: "h23",
 });
 const numFmt = new Intl.NumberFormat("zh-CN");
@@ -99,6 +100,12 @@ export function addDays(isoDate, days) {
 export function nowLocalInput() {
   const p = shanghaiParts(new Date());
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** An instant as a datetime-local value in Beijing time, to the second: YYYY-MM-DDTHH:mm:ss. */
+export function localInputOf(value) {
+  const p = shanghaiParts(new Date(value));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** A datetime-local value (Beijing wall time) as RFC 3339 with +08:00. */

@@ -3,8 +3,8 @@
 import { get, describeProblem } from "../api.js";
 import { REPORT_KINDS, REPORT_STATUS, label } from "../labels.js";
 import { h, clear, alertBox, loading, table, pager, badge, fmtDateTime } from "../ui.js";
-import { enterpriseNames, enterpriseCell } from "../names.js";
-import { cellMap, cellLink, cellPicker, cellById, reportStatusBadge, fileReport } from "../grid-common.js";
+import { enterpriseLink } from "../names.js";
+import { namedCellLink, cellPicker, cellById, reportStatusBadge, fileReport } from "../grid-common.js";
 import { moveButtons } from "./grid-report.js";
 
 const LIMIT = 50;
@@ -82,21 +82,16 @@ export async function render({ main, query, navigate, alive }) {
     clear(body, alertBox(err.status === 403 ? "warn" : "error", title, detail));
     return;
   }
-  // The list names the cell a report waits at, not the one it was filed in: look those up.
-  const [cells, names] = await Promise.all([
-    cellMap(page.items.map((r) => r.cell_id)),
-    enterpriseNames(page.items.map((r) => r.uscc).filter(Boolean)),
-  ]);
   if (!alive()) return;
   clear(
     body,
     table(
       [
         { label: "上报时间", render: (r) => fmtDateTime(r.filed_at), nowrap: true },
-        { label: "上报网格", render: (r) => cellLink(r.cell_id, cells), nowrap: true },
+        { label: "上报网格", render: (r) => namedCellLink(r.cell_id, r.cell_name), nowrap: true },
         { label: "类型", render: (r) => label(REPORT_KINDS, r.kind), nowrap: true },
         { label: "情况描述", render: (r) => h("a", { href: `#/grid/reports/${r.id}` }, r.description) },
-        { label: "涉及企业", render: (r) => (r.uscc ? enterpriseCell(r.uscc, names) : "—") },
+        { label: "涉及企业", render: (r) => (r.uscc ? enterpriseLink(r.uscc, r.enterprise_name) : "—") },
         { label: "状态", render: (r) => h("span", reportStatusBadge(r.status), r.escalations ? h("span", " ", badge(`上移 ${r.escalations} 次`, "bad")) : null), nowrap: true },
         { label: "当前办理", render: (r) => (r.status === "resolved" ? h("span.muted", r.routed_to_name) : r.routed_to_name), nowrap: true },
         { label: "办理", render: (r) => h("div.btn-row", moveButtons(r, reload, { small: true })), nowrap: true },
