@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.hazard.domain.hazards import HazardSource
 from services.hazard.schemas.accidents import AccidentStats
-from services.hazard.schemas.stats import HazardStats
+from services.hazard.schemas.stats import HazardStats, SourceStats
 from services.hazard.service import accidents, stats
 from shared.api.deps import CurrentUser, ReadUowDep
 
@@ -25,6 +26,25 @@ async def hazard_stats(
     division_code: Division = None,
 ) -> HazardStats:
     return await stats.hazard_stats(uow=uow, user=user, first_day=from_, last_day=to, division_code=division_code)
+
+
+@router.get("/sources", response_model=SourceStats, summary="Hazards by source: found, enterprises, rectified")
+async def source_stats(
+    uow: ReadUowDep,
+    user: CurrentUser,
+    from_: Annotated[date | None, Query(alias="from", description="first day (local), default 1 January")] = None,
+    to: Annotated[date | None, Query(description="last day (local, inclusive), default today")] = None,
+    division_code: Division = None,
+    source: Annotated[HazardSource | None, Query(description="one source only (e.g. advisor)")] = None,
+) -> SourceStats:
+    return await stats.source_stats(
+        uow=uow,
+        user=user,
+        first_day=from_,
+        last_day=to,
+        division_code=division_code,
+        source=source.value if source else None,
+    )
 
 
 @router.get("/accidents", response_model=AccidentStats, summary="The three indicators (三项指标) year on year")

@@ -38,6 +38,19 @@ def change_percent(current: Decimal | int, previous: Decimal | int) -> Decimal |
     return _percent(Decimal(current) - Decimal(previous), Decimal(previous))
 
 
+def rectification_rate(rectified: int, found: int) -> Decimal | None:
+    """Hazards found in a period and rectified (closed) by its end / hazards found, percent with 2
+    decimals; None when none was found. A programme's figure (e.g. 1,665 of 1,710 -> 97.37)."""
+    _non_negative(rectified=rectified, found=found)
+    if rectified > found:
+        raise Invalid(
+            f"rectified ({rectified}) cannot exceed found ({found})",
+            code="invalid_counts",
+            errors=[field_error("rectified", f"must not exceed found ({found})")],
+        )
+    return None if found == 0 else _percent(Decimal(rectified), Decimal(found))
+
+
 def due_rectification_rate(closed_on_time: int, due: int) -> Decimal | None:
     """Hazards closed by their deadline / hazards due, percent with 2 decimals; None when none was due."""
     _non_negative(closed_on_time=closed_on_time, due=due)

@@ -28,3 +28,26 @@ class HazardStats(BaseModel):
     overdue: int
     due_rectification_rate: str | None
     major_listed: int
+
+
+class SourceFigures(BaseModel):
+    """The hazards found in the period by one source (``source`` null: all sources together)."""
+
+    source: str | None
+    hazards: int = Field(description="hazards found in the period")
+    enterprises: int = Field(description="distinct enterprises they were found at")
+    rectified: int = Field(description="of those, closed (written off) by the end of the period")
+    rectification_rate: str | None = Field(description="rectified / hazards in percent, 2 decimals; null when none")
+
+
+class SourceStats(BaseModel):
+    """Hazards by where they were found - a programme's figures (e.g. the safety-advisor programme:
+    enterprises served, hazards found, hazards rectified) for a period and an area."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+    division_code: str | None
+    sources: list[SourceFigures] = Field(description="one entry per source with hazards, in the order of the sources")
+    total: SourceFigures

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, func, literal, null, select, true, union_all
 
 from services.hazard.domain.areas import division_range
-from services.hazard.domain.indicators import due_rectification_rate
+from services.hazard.domain.hazards import HazardSource
+from services.hazard.domain.indicators import due_rectification_rate, rectification_rate
 from services.hazard.domain.periods import local_today, period_bounds
 from services.hazard.models import Hazard
-from services.hazard.schemas.stats import HazardStats
+from services.hazard.schemas.stats import HazardStats, SourceFigures, SourceStats
 from services.hazard.service import access
 from shared.db.uow import UnitOfWork
 from shared.security.principal import Principal
@@ -96,3 +97,64 @@ async def hazard_stats(
         due_rectification_rate=None if rate is None else str(rate),
         major_listed=row.major_listed,
     )
+
+
+def source_stats_query(
+    *, first_day: date, last_day: date, division_code: str | None, source: str | None, tz_offset_hours: int
+):
+    """The one SELECT behind ``/hazard/v1/stats/sources``: per source and in total, the hazards found
+    in the period, the distinct enterprises, and those closed by the period's end.
+
+    Both parts range-scan ``ix_hazards_found_at_division_code``, which on PostgreSQL carries
+    ``source``, ``uscc`` and ``closed_at`` so the scan never visits the table.
+    """
+    start, end = period_bounds(first_day, last_day, tz_offset_hours)
+    conds = [H.found_at >= start, H.found_at < end, *_area(division_code)]
+    if source is not None:
+        conds.append(H.source == source)
+
+    def figures(key):
+        return select(
+            key.label("source"),
+            func.count().label("hazards"),
+            func.count(func.distinct(H.uscc)).label("enterprises"),
+            func.coalesce(func.sum(case((H.closed_at < end, 1), else_=0)), 0).label("rectified"),
+            literal(0 if key is not H.source else 1).label("per_source"),
+        ).where(*conds)
+
+    return union_all(figures(H.source).group_by(H.source), figures(null()))
+
+
+async def source_stats(
+    *,
+    uow: UnitOfWork,
+    user: Principal,
+    first_day: date | None,
+    last_day: date | None,
+    division_code: str | None,
+    source: str | None,
+) -> SourceStats:
+    """Hazards by source for a period (default: this year to date) and an area (officers: inside theirs)."""
+    scope = access.area_scope(user, division_code)
+    tz = uow.ctx.settings.tz_offset_hours
+    last_day = last_day or local_today(uow.now(), tz)
+    first_day = first_day or date(last_day.year, 1, 1)
+    stmt = source_stats_query(
+        first_day=first_day, last_day=last_day, division_code=scope, source=source, tz_offset_hours=tz
+    )
+    rows = (await uow.session.execute(stmt)).all()
+
+    def as_figures(row) -> SourceFigures:
+        rate = rectification_rate(int(row.rectified), int(row.hazards))
+        return SourceFigures(
+            source=row.source if row.per_source else None,
+            hazards=row.hazards,
+            enterprises=row.enterprises,
+            rectified=int(row.rectified),
+            rectification_rate=None if rate is None else str(rate),
+        )
+
+    order = {s.value: i for i, s in enumerate(HazardSource)}
+    per_source = sorted((as_figures(r) for r in rows if r.per_source), key=lambda f: order.get(f.source, len(order)))
+    [total] = [as_figures(r) for r in rows if not r.per_source]
+    return SourceStats(from_=first_day, to=last_day, division_code=scope, sources=per_source, total=total)

@@ -98,3 +98,16 @@ def test_negative_count_is_refused():
     with pytest.raises(Invalid) as caught:
         due_rectification_rate(-1, 4)
     assert caught.value.code == "negative_figure"
+
+
+def test_rectification_rate_of_a_programme():
+    from services.hazard.domain.indicators import rectification_rate
+
+    assert str(rectification_rate(1_665, 1_710)) == "97.37"
+    assert str(rectification_rate(0, 3)) == "0.00" and str(rectification_rate(3, 3)) == "100.00"
+    assert rectification_rate(0, 0) is None
+    with pytest.raises(Invalid) as e:
+        rectification_rate(5, 4)
+    assert e.value.code == "invalid_counts"
+    with pytest.raises(Invalid):
+        rectification_rate(-1, 4)

@@ -1,4 +1,4 @@
-"""enterprise placements in the grid; an index for the hazards one recorded
+"""enterprise placements in the grid; indexes for the hazards one recorded and for statistics by source
 
 Revision ID: 0005
 Revises: 0004
@@ -33,6 +33,14 @@ def upgrade() -> None:
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.create_index("ix_hazards_created_by_found_at", ["created_by", "found_at"], unique=False)
+        # Statistics by source read these from the found_at index (PostgreSQL; SQLite has no INCLUDE).
+        batch_op.drop_index("ix_hazards_found_at_division_code")
+        batch_op.create_index(
+            "ix_hazards_found_at_division_code",
+            ["found_at", "division_code"],
+            unique=False,
+            postgresql_include=["source", "uscc", "closed_at"],
+        )
 
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cell_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
@@ -53,6 +61,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.drop_index("ix_hazards_created_by_found_at")
+        batch_op.drop_index("ix_hazards_found_at_division_code")
+        batch_op.create_index("ix_hazards_found_at_division_code", ["found_at", "division_code"], unique=False)
 
     with op.batch_alter_table("enterprise_cells", schema=None) as batch_op:
         batch_op.drop_index("ix_enterprise_cells_cell_id_uscc")
