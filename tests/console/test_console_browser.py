@@ -72,6 +72,16 @@ def test_officer_signs_in_and_the_overview_shows_the_api_figures(console, suite)
         rate = page.inner_text("#due-rate")
         assert rate == (f"{stats['due_rectification_rate']}%" if stats["due_rectification_rate"] else rate)
 
+        by_source = api.get("/hazard/v1/stats/sources", params=period).json()
+        page.wait_for_selector("#source-card tr.src-total")
+        total_cells = page.locator("#source-card tr.src-total td").all_inner_texts()
+        assert [number(x) for x in total_cells[1:4]] == [
+            by_source["total"][k] for k in ("hazards", "enterprises", "rectified")
+        ]
+        assert page.locator("#source-card tbody tr").count() == len(by_source["sources"]) + 1
+        if any(f["source"] == "advisor" for f in by_source["sources"]):
+            assert "安全顾问" in page.inner_text("#source-card tr.src-advisor")
+
         year = page.input_value("#ov-year")
         acc = api.get("/hazard/v1/stats/accidents", params={"year": year, "division_code": division}).json()
         assert number(kpi(page, "#accident-card", "accidents")) == acc["accidents"]

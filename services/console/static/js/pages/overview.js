@@ -1,8 +1,8 @@
 // 总览: credit classes, hazard indicators for a period and the three accident indicators, by area.
 import { get, describeProblem } from "../api.js";
 import * as session from "../session.js";
-import { DIVISIONS, CATEGORIES } from "../labels.js";
-import { h, clear, alertBox, loading, bars, fmtInt, fmtMoney, fmtPct, changeBadge, today } from "../ui.js";
+import { DIVISIONS, CATEGORIES, HAZARD_SOURCES, label } from "../labels.js";
+import { h, clear, alertBox, loading, bars, table, fmtInt, fmtMoney, fmtPct, changeBadge, today } from "../ui.js";
 
 function select(name, options, value, onchange) {
   const sel = h("select", { name, id: `ov-${name}`, onchange });
@@ -35,6 +35,8 @@ export async function render({ main, query, navigate, alive }) {
 
   const credit = h("section.card#credit-card", h("h2", "诚信等级分布", h("span.hint", "黑名单企业不参加 A/B/C/D 分级，单列统计")), loading());
   const hazard = h("section.card#hazard-card", h("h2", "隐患排查治理", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
+  const sourcesHint = "统计期内发现的隐患，按来源（如安全顾问服务）；已整改 = 统计期末前已销号";
+  const sources = h("section.card#source-card", h("h2", "隐患来源", h("span.hint", sourcesHint)), loading());
   const accidents = h("section.card#accident-card", h("h2", "事故三项指标", h("span.hint", `${state.year} 年，不含火灾，与上年同期比较`)), loading());
 
   clear(
@@ -53,13 +55,15 @@ export async function render({ main, query, navigate, alive }) {
       h("label", "事故年份", select("year", years, state.year, (e) => refresh({ year: e.target.value })))
     ),
     h("div.grid2", credit, hazard),
+    sources,
     accidents
   );
 
-  const [c, hz, acc] = await Promise.allSettled([
+  const [c, hz, acc, src] = await Promise.allSettled([
     get("/registry/v1/stats/credit", { division_code: state.division, category: state.category }),
     get("/hazard/v1/stats", { division_code: state.division, from: state.from, to: state.to }),
     get("/hazard/v1/stats/accidents", { division_code: state.division, year: state.year }),
+    get("/hazard/v1/stats/sources", { division_code: state.division, from: state.from, to: state.to }),
   ]);
   if (!alive()) return;
 
@@ -122,6 +126,27 @@ export async function render({ main, query, navigate, alive }) {
       h("div.btn-row", h("a.btn.small", { href: `#/hazards?overdue=true&division_code=${state.division}` }, "查看逾期未改隐患"), h("a.btn.small", { href: `#/hazards?listed=true&division_code=${state.division}` }, "查看挂牌督办隐患"))
     );
   } else clear(hazard, h("h2", "隐患排查治理"), failed(hz.reason));
+
+  if (src.status === "fulfilled") {
+    const s = src.value;
+    const rate = (f) => (f.rectification_rate === null ? "—" : fmtPct(f.rectification_rate));
+    const rows = [...s.sources, { ...s.total, source: null }];
+    clear(
+      sources,
+      h("h2", "隐患来源", h("span.hint", `${s.from} 至 ${s.to}；${sourcesHint}`)),
+      table(
+        [
+          { label: "来源", render: (f) => (f.source ? label(HAZARD_SOURCES, f.source) : h("b", "合计")) },
+          { label: "隐患数", num: true, render: (f) => fmtInt(f.hazards) },
+          { label: "涉及企业", num: true, render: (f) => fmtInt(f.enterprises) },
+          { label: "已整改", num: true, render: (f) => fmtInt(f.rectified) },
+          { label: "整改率", num: true, render: rate },
+        ],
+        s.sources.length ? rows : [],
+        { rowClass: (f) => (f.source ? `src-${f.source}` : "src-total"), emptyText: "统计期内没有发现隐患" }
+      )
+    );
+  } else clear(sources, h("h2", "隐患来源"), failed(src.reason));
 
   if (acc.status === "fulfilled") {
     const s = acc.value;
