@@ -13,6 +13,7 @@ import csv
 import io
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,15 @@ MAX_REPORTED_ERRORS = 10_000
 _XLSX_MAGIC = b"PK\x03\x04"
 
 RowErrors = dict[int, list[dict[str, str]]]
+_CURRENT_JOB: ContextVar[str | None] = ContextVar("import_job", default=None)
+
+
+def current_job_id() -> str | None:
+    """The id of the import job whose batch is being processed (None outside a job), e.g. for an
+    audit trail that names the job a row came from."""
+    return _CURRENT_JOB.get()
+
+
 BatchFn = Callable[[Any, list[tuple[int, dict[str, Any]]]], Awaitable[RowErrors]]
 
 
@@ -271,6 +281,13 @@ class Importer:
         return ran
 
     async def _run(self, ctx, job_id: str, kind: str, filename: str, data: bytes, progress=None) -> None:
+        token = _CURRENT_JOB.set(job_id)
+        try:
+            await self._run_job(ctx, job_id, kind, filename, data, progress)
+        finally:
+            _CURRENT_JOB.reset(token)
+
+    async def _run_job(self, ctx, job_id: str, kind: str, filename: str, data: bytes, progress) -> None:
         _, process_batch = self.kinds[kind]
         done = ok = bad = reported = 0
         try:

@@ -131,7 +131,7 @@ async def seed(ctx) -> None:
     rng = random.Random(330500)
     rows = population(rng)
     async with ctx.uow() as uow:
-        errors = await imports.process_batch(uow, list(enumerate(rows, start=2)))
+        errors = await imports.process_batch(uow, list(enumerate(rows, start=2)), by="demo")
         await uow.commit()
     if errors:
         raise RuntimeError(f"demo rows refused: {errors}")

@@ -11,11 +11,12 @@ from services.registry.domain.enterprise_fields import Category
 from services.registry.schemas.assessments import AssessmentCreate, AssessmentPublic
 from services.registry.schemas.enterprises import (
     CreditChangePublic,
+    EnterpriseChangePublic,
     EnterpriseCreate,
     EnterprisePublic,
     EnterpriseUpdate,
 )
-from services.registry.service import assessments, enterprises
+from services.registry.service import assessments, changes, enterprises
 from services.registry.service.access import PROFILE_READERS
 from shared.api.deps import ReadUowDep, Roles, UowDep
 from shared.api.etag import IdempotencyKey, IfMatch, required_version, set_etag
@@ -108,6 +109,16 @@ async def update_enterprise(
 )
 async def credit_history(uscc: str, uow: ReadUowDep, user: Readers, page: PageDep) -> Page[CreditChangePublic]:
     return await enterprises.credit_history(uow=uow, user=user, uscc=uscc, page=page)
+
+
+@router.get(
+    "/enterprises/{uscc}/changes",
+    response_model=Page[EnterpriseChangePublic],
+    summary="Changes of the base data (registration, updates, import rows), newest first",
+    responses=problems(404),
+)
+async def enterprise_changes(uscc: str, uow: ReadUowDep, user: Readers, page: PageDep) -> Page[EnterpriseChangePublic]:
+    return await changes.list_changes(uow=uow, user=user, uscc=uscc, page=page)
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from services.registry.models.assessments import Assessment, AssessmentRuleSetRecord
 from services.registry.models.base import RegistryModel, metadata
 from services.registry.models.blacklist import BlacklistEntry, ListingProposal, RepairApplication
-from services.registry.models.enterprises import CreditChange, Enterprise
+from services.registry.models.enterprises import CreditChange, Enterprise, EnterpriseChange
 from services.registry.models.facts import OverdueHazard, RecordedAccident
 from services.registry.models.imports import import_jobs, import_row_errors
 from services.registry.models.platform import idempotency, inbox, outbox
@@ -15,6 +15,7 @@ __all__ = [
     "BlacklistEntry",
     "CreditChange",
     "Enterprise",
+    "EnterpriseChange",
     "ListingProposal",
     "OverdueHazard",
     "RecordedAccident",

@@ -55,6 +55,8 @@ class Assessment(RegistryModel, table=True):
             postgresql_where=text("status != 'rejected'"),
         ),
         Index("ix_assessments_status_submitted_at", "status", "submitted_at"),
+        # The standardization statistics: approved (effective) assessments decided in a period.
+        Index("ix_assessments_status_decided_at", "status", "decided_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

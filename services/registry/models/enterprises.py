@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Numeric
+from sqlalchemy import JSON, Index, Numeric
 from sqlmodel import Field
 
 from services.registry.models.base import RegistryModel
@@ -75,3 +75,28 @@ class CreditChange(RegistryModel, table=True):
     entry_id: str | None = Field(default=None, max_length=36)
     effective_at: datetime = Field(sa_type=UTCDateTime())
     recorded_by: str = Field(max_length=100)
+
+
+class EnterpriseChange(RegistryModel, table=True):
+    """One change of an enterprise's base data: its registration, or an update that changed something.
+
+    Written in the transaction of the change itself (``by`` is the user's ``sub``, or ``import:<job
+    id>`` for a spreadsheet row); ``fields`` names the fields that changed, or for a registration
+    every field the new record holds a value for. Standing (class, listing, honour roll) is not base
+    data: it has the credit history.
+    """
+
+    __tablename__ = "enterprise_changes"
+    __table_args__ = (
+        # One enterprise's log, newest first.
+        Index("ix_enterprise_changes_uscc_at", "uscc", "at"),
+        # The activity statistics: a period of ``at``, counted by kind and distinct enterprise.
+        Index("ix_enterprise_changes_at_kind_uscc", "at", "kind", "uscc"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(max_length=18)
+    at: datetime = Field(sa_type=UTCDateTime())
+    by: str = Field(max_length=100)
+    kind: str = Field(max_length=16)
+    fields: list[str] = Field(sa_type=JSON)

@@ -109,3 +109,14 @@ class CreditChangePublic(BaseModel):
     entry_id: str | None
     effective_at: datetime
     recorded_by: str
+
+
+class EnterpriseChangePublic(BaseModel):
+    """One change of an enterprise's base data."""
+
+    id: int
+    uscc: str
+    at: datetime
+    by: str = Field(description="the user's sub, or import:<job id> for a spreadsheet row")
+    kind: Literal["registered", "updated"]
+    fields: list[str] = Field(description="the fields that changed; for a registration, every field it gave a value")

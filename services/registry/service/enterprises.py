@@ -21,7 +21,7 @@ from services.registry.schemas.enterprises import (
     EnterprisePublic,
     EnterpriseUpdate,
 )
-from services.registry.service import access, standing
+from services.registry.service import access, changes, standing
 from shared.api.pagination import Page, PageParams, paginate
 from shared.db.uow import UnitOfWork
 from shared.errors import Conflict, Invalid, field_error
@@ -59,7 +59,11 @@ async def register(*, uow: UnitOfWork, user: Principal, data: EnterpriseCreate) 
     now = uow.now()
     ent = Enterprise(**data.model_dump(exclude={"uscc"}), uscc=uscc, created_at=now, updated_at=now)
     uow.session.add(ent)
-    uow.publish(outgoing.registered(ent.model_dump()))
+    record = ent.model_dump()
+    changes.record(
+        uow, uscc=uscc, kind=changes.REGISTERED, fields=changes.registered_fields(record), by=user.sub, at=now
+    )
+    uow.publish(outgoing.registered(record))
     await uow.commit()
     return to_public(ent, now)
 
@@ -145,7 +149,8 @@ async def update(
     if "division_code" in values:
         access.check_may_place(user, values["division_code"])
     values = _standardization_values(ent, values)
-    await standing.save(uow, ent, values, by=user.sub, expected_version=expected_version)
+    changed = await standing.save(uow, ent, values, by=user.sub, expected_version=expected_version)
+    changes.record(uow, uscc=ent.uscc, kind=changes.UPDATED, fields=changes.changed_fields(changed), by=user.sub)
     await uow.commit()
     return to_public(ent, uow.now())
 

@@ -1,10 +1,11 @@
 """Bulk import of enterprises from officers' spreadsheets (CSV in UTF-8 or GB18030, XLSX) as jobs.
 
 Upsert by code: a new code registers the enterprise, a known one updates the fields the file gives
-that differ, and a row that changes nothing writes nothing (no version, no event), so importing the
-same file again is a no-op. Each batch costs a handful of statements whatever its size: one SELECT
-of the codes it names, one bulk INSERT (COPY on PostgreSQL), one UPDATE per shape of change, and the
-outbox rows in bulk; the ORM is used only for the rare row whose change moves the honour roll.
+that differ, and a row that changes nothing writes nothing (no version, no event, no change-log
+row), so importing the same file again is a no-op. Each batch costs a handful of statements
+whatever its size: one SELECT of the codes it names, one bulk INSERT (COPY on PostgreSQL), one
+UPDATE per shape of change, one bulk INSERT of the change log (``import:<job id>``), and the outbox
+rows in bulk; the ORM is used only for the rare row whose change moves the honour roll.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from functools import lru_cache, partial
 from typing import Any
 
 import asyncpg
-from sqlalchemy import bindparam, update
+import orjson
+from sqlalchemy import JSON, Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from services.registry.domain.divisions import division_covers, is_valid_division_code
 from services.registry.domain.enterprise_fields import IMPORT_COLUMNS, canonical_column, canonical_columns, parse_row
 from services.registry.events import outgoing
-from services.registry.models import Enterprise, import_jobs, import_row_errors
-from services.registry.service import standing
+from services.registry.models import Enterprise, EnterpriseChange, import_jobs, import_row_errors
+from services.registry.service import changes, standing
 from shared.db.uow import UnitOfWork
 from shared.errors import Forbidden, NotFound
-from shared.imports import Importer, RowErrors, read_rows
+from shared.imports import Importer, RowErrors, current_job_id, read_rows
 from shared.security.principal import Principal
 
 KIND = "enterprises"
@@ -37,9 +39,18 @@ _STANDARDIZATION = ("standardization_grade", "standardization_valid_until")
 _READ = [_T.c.id, _T.c.version, _T.c.credit_class, _T.c.honour_roll, _T.c.blacklisted, _T.c.standardization_revoked]
 _READ += [_T.c[c] for c in IMPORT_COLUMNS]
 _INSERT_COLUMNS = tuple(c.name for c in _T.columns if c.name != "id")
-_INSERT_SQL = f"INSERT INTO {_T.name} ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+_C = EnterpriseChange.__table__
+_CHANGE_COLUMNS = ("uscc", "at", "by", "kind", "fields")
 #: A duplicate code as SQLAlchemy reports it, and as the drivers do under the bulk insert.
 _DUPLICATE = (IntegrityError, asyncpg.UniqueViolationError, sqlite3.IntegrityError)
+
+
+def _insert_sql(table: Table, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+_INSERT_SQL = {_T.name: _insert_sql(_T, _INSERT_COLUMNS), _C.name: _insert_sql(_C, _CHANGE_COLUMNS)}
 
 
 class _ScopedKinds(dict):
@@ -108,21 +119,25 @@ def _mapping(headers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 async def process_batch(
-    uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], *, scope: str | None = None
+    uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], *, scope: str | None = None, by: str | None = None
 ) -> RowErrors:
-    """Write the good rows of a batch in bulk; return the reasons for the bad ones (by row number)."""
+    """Write the good rows of a batch in bulk; return the reasons for the bad ones (by row number).
+
+    ``by`` names the writer in the change log: by default ``import:<job id>`` of the job running.
+    """
+    by = by or f"import:{current_job_id() or 'direct'}"
     try:
-        return await _process(uow, rows, scope)
+        return await _process(uow, rows, scope, by)
     except _DUPLICATE:
         # A code was registered by someone else between our SELECT and our INSERT (on PostgreSQL the
         # SELECT cannot lock a row that does not exist yet). Undo the batch and do it again: it now
         # finds that enterprise and updates it instead. Cheaper than ON CONFLICT ... RETURNING on
         # every batch for a race that almost never happens.
         await uow.rollback()
-        return await _process(uow, rows, scope)
+        return await _process(uow, rows, scope, by)
 
 
-async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scope: str | None) -> RowErrors:
+async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scope: str | None, by: str) -> RowErrors:
     errors: RowErrors = {}
     latest: dict[str, tuple[int, dict[str, Any]]] = {}
     mapping = _mapping(tuple(rows[0][1])) if rows else ()  # every row of a file has the file's headers
@@ -146,10 +161,13 @@ async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scop
     inserts: list[tuple[int, dict[str, Any]]] = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     one_by_one: list[tuple[int, str, dict[str, Any]]] = []
+    log = _ChangeLog(now, by)
     for code, (n, values) in latest.items():
         row = existing.get(code)
         if row is None:
-            inserts.append((n, _new_row(values, now)))
+            new = _new_row(values, now)
+            inserts.append((n, new))
+            log.add(code, changes.REGISTERED, changes.registered_fields(new))
             continue
         changed = {k: v for k, v in values.items() if k != "uscc" and row[k] != v}
         if not changed:
@@ -158,6 +176,7 @@ async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scop
         if problem:
             errors[n] = [problem]
             continue
+        log.add(code, changes.UPDATED, changes.changed_fields(changed))
         if any(k in changed for k in _STANDARDIZATION):
             changed["standardization_revoked"] = False
             if row["credit_class"] == "A" or row["honour_roll"]:
@@ -170,11 +189,11 @@ async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scop
         new = [r for _, r in inserts]
         if uow.db.dialect == "postgresql":
             # The server copies the rows in while the events are built here.
-            await asyncio.gather(_bulk_insert(uow, new), _announce(uow, new))
+            await asyncio.gather(_bulk_insert(uow, _T, _INSERT_COLUMNS, _records(new)), _announce(uow, new))
         else:
             # SQLite works in a thread of this process that needs the GIL for every row: building
             # the events meanwhile would only make the two take turns.
-            await _bulk_insert(uow, new)
+            await _bulk_insert(uow, _T, _INSERT_COLUMNS, _records(new))
             await _announce(uow, new)
     for params in updates.values():
         await uow.session.execute(
@@ -185,8 +204,26 @@ async def _process(uow: UnitOfWork, rows: list[tuple[int, dict[str, Any]]], scop
         )
     for _n, code, changed in one_by_one:
         ent = (await uow.session.exec(select(Enterprise).where(Enterprise.uscc == code))).one()
-        await standing.save(uow, ent, changed, by="import")
+        await standing.save(uow, ent, changed, by=by)
+    if log.rows:
+        await _bulk_insert(uow, _C, _CHANGE_COLUMNS, log.rows)
     return errors
+
+
+class _ChangeLog:
+    """The change-log rows of a batch, as the bulk insert takes them (``_CHANGE_COLUMNS``; ``fields`` as JSON text)."""
+
+    def __init__(self, at, by: str) -> None:
+        self.at, self.by = at, by
+        self.rows: list[list[Any]] = []
+        self._json: dict[tuple[str, ...], str] = {}  # most rows of a file change the same fields
+
+    def add(self, uscc: str, kind: str, fields: list[str]) -> None:
+        key = tuple(fields)
+        text = self._json.get(key)
+        if text is None:
+            text = self._json[key] = orjson.dumps(fields).decode()
+        self.rows.append([uscc, self.at, self.by, kind, text])
 
 
 async def _existing(uow: UnitOfWork, codes: list[str]) -> dict[str, Any]:
@@ -223,8 +260,12 @@ def _new_row(values: dict[str, Any], now) -> dict[str, Any]:
     }
 
 
-async def _bulk_insert(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
-    """Insert new enterprises in one round trip: COPY on PostgreSQL, the driver's executemany on SQLite.
+def _records(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[r[c] for c in _INSERT_COLUMNS] for r in rows]
+
+
+async def _bulk_insert(uow: UnitOfWork, table: Table, columns: tuple[str, ...], records: list[list[Any]]) -> None:
+    """Insert rows (values in the order of ``columns``) in one round trip: COPY on PostgreSQL, executemany on SQLite.
 
     Below SQLAlchemy's per-row parameter handling, the largest statement of a batch costs half as
     much (architecture.md: bulk loads use batched inserts, COPY on PostgreSQL). On SQLite the values
@@ -234,23 +275,23 @@ async def _bulk_insert(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
     conn = await uow.session.connection()
     driver = (await conn.get_raw_connection()).driver_connection
     if uow.db.dialect == "postgresql":
-        records = [tuple(r[c] for c in _INSERT_COLUMNS) for r in rows]
-        await driver.copy_records_to_table(_T.name, columns=_INSERT_COLUMNS, records=records)
+        await driver.copy_records_to_table(table.name, columns=columns, records=records)
         return
     dialect = conn.dialect
-    processors = [_T.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in _INSERT_COLUMNS]
+    # JSON arrives as text already (its processor would encode it again).
+    processors = [
+        None if isinstance(table.c[c].type, JSON) else table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+        for c in columns
+    ]
     # Most converted values repeat across a batch (the timestamps, the flags): convert each once.
     memo: list[dict[Any, Any]] = [{} for _ in processors]
     converted = [(i, p, memo[i]) for i, p in enumerate(processors) if p is not None]
-    records = []
-    for r in rows:
-        values = [r[c] for c in _INSERT_COLUMNS]
+    for values in records:  # converted in place: the lists are the caller's, made for this insert
         for i, p, seen in converted:
             v = values[i]
             if v is not None:
                 values[i] = seen[v] if v in seen else seen.setdefault(v, p(v))
-        records.append(values)
-    await driver.executemany(_INSERT_SQL, records)
+    await driver.executemany(_INSERT_SQL[table.name], records)
 
 
 async def _announce(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
