@@ -24,6 +24,10 @@ def resolve_period(
             code="invalid_period",
             errors=[field_error("to", "must not be before from")],
         )
+    if last == date.max:  # its end, the next day's start, is past the calendar
+        raise Invalid(
+            "the period must end by 9999-12-30", code="invalid_period", errors=[field_error("to", "too late a day")]
+        )
     return first, last
 
 

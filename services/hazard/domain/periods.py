@@ -17,6 +17,10 @@ def period_bounds(first_day: date, last_day: date, tz_offset_hours: int) -> tupl
             code="invalid_period",
             errors=[field_error("to", "must not be before from")],
         )
+    if last_day == date.max:  # its end, the next day's start, is past the calendar
+        raise Invalid(
+            "the period must end by 9999-12-30", code="invalid_period", errors=[field_error("to", "too late a day")]
+        )
     return start_of_day(first_day, tz_offset_hours), start_of_day(last_day + timedelta(days=1), tz_offset_hours)
 
 

@@ -145,3 +145,11 @@ def test_invalid_period_is_refused_by_bounds_too():
     with pytest.raises(Invalid) as caught:
         period_bounds(date(2026, 2, 1), date(2026, 1, 31), 8, APRIL_FIRST_LOCAL)
     assert caught.value.code == "invalid_period"
+
+
+def test_a_period_ending_on_the_last_day_of_the_calendar_is_refused_not_a_crash():
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    with pytest.raises(Invalid) as e:
+        period_bounds(date(2015, 1, 1), date.max, 8, now)
+    assert e.value.code == "invalid_period"
+    assert period_bounds(date(2015, 1, 1), date(9999, 12, 30), 8, now)[1].year == 9999

@@ -37,3 +37,17 @@ def test_a_notice_deadline_may_be_today_but_not_yesterday_in_local_time():
 
 def test_acceptance_is_due_by_the_tenth_local_day_after_completion():
     assert acceptance_due_by(datetime(2026, 1, 4, 17, tzinfo=UTC)) == date(2026, 1, 15)
+
+
+def test_a_period_ending_on_the_last_day_of_the_calendar_is_refused_not_a_crash():
+    from datetime import date
+
+    import pytest
+
+    from services.hazard.domain.periods import period_bounds
+    from shared.errors import Invalid
+
+    with pytest.raises(Invalid) as e:
+        period_bounds(date(2015, 1, 1), date.max, 8)
+    assert e.value.code == "invalid_period"
+    assert period_bounds(date(2015, 1, 1), date(9999, 12, 30), 8)[1].year == 9999
