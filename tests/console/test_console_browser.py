@@ -72,6 +72,15 @@ def test_officer_signs_in_and_the_overview_shows_the_api_figures(console, suite)
         rate = page.inner_text("#due-rate")
         assert rate == (f"{stats['due_rectification_rate']}%" if stats["due_rectification_rate"] else rate)
 
+        activity = api.get("/registry/v1/stats/activity", params=period).json()
+        standardization = api.get("/registry/v1/stats/standardization", params=period).json()
+        page.wait_for_selector("#work-card [data-kpi=changes]")
+        for key in ("changes", "registered", "updated"):
+            assert number(kpi(page, "#work-card", key)) == activity[key], key
+        assert number(kpi(page, "#work-card", "assessed")) == standardization["assessed"]
+        for grade in ("1", "2", "3"):
+            assert number(kpi(page, "#work-card", f"grade_{grade}")) == standardization["by_grade"][grade]
+
         by_source = api.get("/hazard/v1/stats/sources", params=period).json()
         page.wait_for_selector("#source-card tr.src-total")
         total_cells = page.locator("#source-card tr.src-total td").all_inner_texts()

@@ -35,6 +35,7 @@ export async function render({ main, query, navigate, alive }) {
 
   const credit = h("section.card#credit-card", h("h2", "诚信等级分布", h("span.hint", "黑名单企业不参加 A/B/C/D 分级，单列统计")), loading());
   const hazard = h("section.card#hazard-card", h("h2", "隐患排查治理", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
+  const work = h("section.card#work-card", h("h2", "企业基础与标准化", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
   const sourcesHint = "统计期内发现的隐患，按来源（如安全顾问服务）；已整改 = 统计期末前已销号";
   const sources = h("section.card#source-card", h("h2", "隐患来源", h("span.hint", sourcesHint)), loading());
   const accidents = h("section.card#accident-card", h("h2", "事故三项指标", h("span.hint", `${state.year} 年，不含火灾，与上年同期比较`)), loading());
@@ -55,15 +56,18 @@ export async function render({ main, query, navigate, alive }) {
       h("label", "事故年份", select("year", years, state.year, (e) => refresh({ year: e.target.value })))
     ),
     h("div.grid2", credit, hazard),
-    sources,
+    h("div.grid2", work, sources),
     accidents
   );
 
-  const [c, hz, acc, src] = await Promise.allSettled([
+  const period = { division_code: state.division, from: state.from, to: state.to };
+  const [c, hz, acc, src, act, std] = await Promise.allSettled([
     get("/registry/v1/stats/credit", { division_code: state.division, category: state.category }),
     get("/hazard/v1/stats", { division_code: state.division, from: state.from, to: state.to }),
     get("/hazard/v1/stats/accidents", { division_code: state.division, year: state.year }),
     get("/hazard/v1/stats/sources", { division_code: state.division, from: state.from, to: state.to }),
+    get("/registry/v1/stats/activity", period),
+    get("/registry/v1/stats/standardization", period),
   ]);
   if (!alive()) return;
 
@@ -126,6 +130,32 @@ export async function render({ main, query, navigate, alive }) {
       h("div.btn-row", h("a.btn.small", { href: `#/hazards?overdue=true&division_code=${state.division}` }, "查看逾期未改隐患"), h("a.btn.small", { href: `#/hazards?listed=true&division_code=${state.division}` }, "查看挂牌督办隐患"))
     );
   } else clear(hazard, h("h2", "隐患排查治理"), failed(hz.reason));
+
+  if (act.status === "fulfilled" && std.status === "fulfilled") {
+    const a = act.value;
+    const s = std.value;
+    const kpi = (key, label, value, unit) =>
+      h("div.kpi", { dataset: { kpi: key } }, h("div.label", label), h("div.value", fmtInt(value), h("small", unit)));
+    clear(
+      work,
+      h("h2", "企业基础与标准化", h("span.hint", `${a.from} 至 ${a.to}`)),
+      h(
+        "div.kpis",
+        kpi("changes", "基础信息新增或完善", a.changes, "家次"),
+        kpi("registered", "其中新登记", a.registered, "家"),
+        kpi("updated", "其中完善", a.updated, "次")
+      ),
+      h(
+        "div.kpis.four",
+        { style: { marginTop: "12px" } },
+        kpi("assessed", "考评通过审核", s.assessed, "家"),
+        kpi("grade_1", "标准化一级", s.by_grade["1"], "家"),
+        kpi("grade_2", "标准化二级", s.by_grade["2"], "家"),
+        kpi("grade_3", "标准化三级", s.by_grade["3"], "家")
+      ),
+      h("p.muted", "基础信息按企业信息变更记录统计（登记、修改、批量导入）；标准化按统计期内审核通过的考评，每家企业取期内最近一次结果。")
+    );
+  } else clear(work, h("h2", "企业基础与标准化"), failed(act.status === "rejected" ? act.reason : std.reason));
 
   if (src.status === "fulfilled") {
     const s = src.value;
