@@ -37,7 +37,7 @@ export async function render({ main, query, navigate, alive }) {
   const hazard = h("section.card#hazard-card", h("h2", "隐患排查治理", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
   const work = h("section.card#work-card", h("h2", "企业基础与标准化", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
   const sourcesHint = "统计期内发现的隐患，按来源（如安全顾问服务）；已整改 = 统计期末前已销号";
-  const sources = h("section.card#source-card", h("h2", "隐患来源", h("span.hint", sourcesHint)), loading());
+  const sources = h("section.card#source-card", h("h2", "隐患来源", h("span.hint", `${state.from} 至 ${state.to}`)), loading());
   const accidents = h("section.card#accident-card", h("h2", "事故三项指标", h("span.hint", `${state.year} 年，不含火灾，与上年同期比较`)), loading());
 
   clear(
@@ -163,7 +163,7 @@ export async function render({ main, query, navigate, alive }) {
     const rows = [...s.sources, { ...s.total, source: null }];
     clear(
       sources,
-      h("h2", "隐患来源", h("span.hint", `${s.from} 至 ${s.to}；${sourcesHint}`)),
+      h("h2", "隐患来源", h("span.hint", `${s.from} 至 ${s.to}`)),
       table(
         [
           { label: "来源", render: (f) => (f.source ? label(HAZARD_SOURCES, f.source) : h("b", "合计")) },
@@ -174,7 +174,8 @@ export async function render({ main, query, navigate, alive }) {
         ],
         s.sources.length ? rows : [],
         { rowClass: (f) => (f.source ? `src-${f.source}` : "src-total"), emptyText: "统计期内没有发现隐患" }
-      )
+      ),
+      h("p.muted", sourcesHint)
     );
   } else clear(sources, h("h2", "隐患来源"), failed(src.reason));
 
