@@ -116,6 +116,8 @@ class Hazard(HazardModel, table=True):
     imported: bool = False
     ledger_key: str | None = Field(default=None, max_length=64, unique=True)
     finding_id: str | None = Field(default=None, max_length=64, unique=True)
+    #: The grid report it was verified from (``POST /hazards`` with ``report_id``): one per report.
+    report_id: str | None = Field(default=None, max_length=64, unique=True)
 
     version: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime())

@@ -33,6 +33,8 @@ class HazardCreate(BaseModel):
     cell_id: str | None = Field(default=None, max_length=64)
     #: Work (or part of it) suspended while a major hazard is fixed.
     work_suspended: bool = False
+    #: The grid report (网格上报) it was verified from: one hazard per report (409 otherwise).
+    report_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class MajorBasisPublic(BaseModel):
@@ -77,6 +79,7 @@ class HazardPublic(BaseModel):
     accepted_at: datetime | None
     closed_at: datetime | None
     imported: bool
+    report_id: str | None = None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from services.hazard.domain.areas import division_range
@@ -28,7 +29,7 @@ from services.hazard.service import access, enterprises, views
 from services.hazard.service.enterprises import normalize_uscc, require_known
 from shared.api.pagination import Page, PageParams, paginate
 from shared.db.uow import UnitOfWork
-from shared.errors import Invalid, field_error
+from shared.errors import Conflict, Invalid, field_error
 from shared.ids import new_id
 from shared.security.principal import Principal
 
@@ -49,6 +50,7 @@ class NewHazard:
     cell_path: tuple[str, ...] = ()
     work_suspended: bool = False
     finding_id: str | None = None
+    report_id: str | None = None
     created_by: str | None = None
     created_by_role: str | None = None
 
@@ -75,6 +77,7 @@ async def create_hazard(uow: UnitOfWork, new: NewHazard) -> tuple[Hazard, Enterp
         status=state.status.value,
         work_suspended=new.work_suspended,
         finding_id=new.finding_id,
+        report_id=new.report_id,
         created_at=now,
         updated_at=now,
     )
@@ -116,6 +119,8 @@ async def register(*, uow: UnitOfWork, user: Principal, data: HazardCreate) -> H
             "found_at is in the future", code="found_in_future", errors=[field_error("found_at", "in the future")]
         )
     basis = MajorBasis(data.major_basis.standard, data.major_basis.clause) if data.major_basis else None
+    if data.report_id is not None:
+        await _require_report_unregistered(uow, user, data.report_id)
     h, ent = await create_hazard(
         uow,
         NewHazard(
@@ -129,12 +134,37 @@ async def register(*, uow: UnitOfWork, user: Principal, data: HazardCreate) -> H
             cell_id=cell_id,
             cell_path=cell_path,
             work_suspended=data.work_suspended,
+            report_id=data.report_id,
             created_by=user.sub,
             created_by_role=user.role,
         ),
     )
-    await uow.commit()
+    try:
+        await uow.commit()
+    except IntegrityError:
+        # Two people registering the same report at once: the unique report_id lets one through.
+        await uow.rollback()
+        if data.report_id is None:
+            raise
+        await _require_report_unregistered(uow, user, data.report_id)
+        raise
     return views.hazard_public(h, ent.name, now=uow.now(), settings=uow.ctx.settings)
+
+
+async def _require_report_unregistered(uow: UnitOfWork, user: Principal, report_id: str) -> None:
+    """409 ``report_already_registered`` when a hazard was already registered from the grid report
+    (with its ``hazard_id`` when the caller may see that hazard)."""
+    h = (await uow.session.execute(select(Hazard).where(Hazard.report_id == report_id))).scalar_one_or_none()
+    if h is None:
+        return
+    placed = await enterprises.placed_cells(uow, h.uscc) if user.role == "grid_worker" else ()
+    extra = {"hazard_id": h.id} if access.can_see(user, h, placed) else {}
+    raise Conflict(
+        f"grid report {report_id} is already registered as a hazard",
+        code="report_already_registered",
+        errors=[field_error("report_id", "already registered")],
+        **extra,
+    )
 
 
 async def load(uow: UnitOfWork, user: Principal, hazard_id: str, *, lock: bool = False) -> Hazard:

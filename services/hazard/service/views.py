@@ -62,6 +62,7 @@ def hazard_public(h: Hazard, enterprise_name: str | None, *, now: datetime, sett
         enterprise_name=enterprise_name,
         division_code=h.division_code,
         cell_id=h.cell_id,
+        report_id=h.report_id,
         source=h.source,
         description=h.description,
         level=h.level,

@@ -1,4 +1,4 @@
-"""enterprise placements in the grid; indexes for the hazards one recorded and for statistics by source
+"""enterprise placements in the grid; report_id of hazards; indexes for own lists and statistics by source
 
 Revision ID: 0005
 Revises: 0004
@@ -32,6 +32,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_enterprise_cells_cell_id_uscc", ["cell_id", "uscc"], unique=False)
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("report_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_hazards_report_id"), ["report_id"])
         batch_op.create_index("ix_hazards_created_by_found_at", ["created_by", "found_at"], unique=False)
         # Statistics by source read these from the found_at index (PostgreSQL; SQLite has no INCLUDE).
         batch_op.drop_index("ix_hazards_found_at_division_code")
@@ -61,6 +63,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.drop_index("ix_hazards_created_by_found_at")
+        batch_op.drop_constraint(batch_op.f("uq_hazards_report_id"), type_="unique")
+        batch_op.drop_column("report_id")
         batch_op.drop_index("ix_hazards_found_at_division_code")
         batch_op.create_index("ix_hazards_found_at_division_code", ["found_at", "division_code"], unique=False)
 

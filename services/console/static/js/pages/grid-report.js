@@ -111,7 +111,16 @@ export function registerAsHazard(r, after) {
         ? { title: "您已为此上报事项登记过隐患，但本次内容与当时不同。", detail: "请按原内容重新提交以取回该隐患，或在隐患列表（来源：网格上报）中查看。" }
         : describeProblem(err),
     async onSubmit(v) {
-      const hazard = await registerHazard(hazardBody(v, { uscc: r.uscc, source: "grid_report", cell_id: r.cell_id }), idempotencyKey);
+      let hazard;
+      try {
+        const body = hazardBody(v, { uscc: r.uscc, source: "grid_report", cell_id: r.cell_id, report_id: r.id });
+        hazard = await registerHazard(body, idempotencyKey);
+      } catch (err) {
+        // Someone else registered this report meanwhile: one hazard per report; finish with theirs.
+        if (err.code !== "report_already_registered" || !err.problem.hazard_id) throw err;
+        hazard = { id: err.problem.hazard_id };
+        toast("此上报事项已由他人登记为隐患", { kind: "info" });
+      }
       dlg.close();
       try {
         await api(`/grid/v1/reports/${encodeURIComponent(r.id)}/resolve`, {
