@@ -491,3 +491,34 @@ def test_a_verified_hazard_report_is_registered_as_a_hazard_and_resolved(console
     page.wait_for_selector(".page-head h1")
     assert page.inner_text(".page-head h1") == description
     assert "网格上报" in page.inner_text("#main")
+
+
+def test_a_move_on_a_stale_report_page_is_refused_and_the_page_shows_why(console, suite):
+    """签收 sends the version the page shows (If-Match); a report changed meanwhile answers 412."""
+    page = console.page
+    officer = suite.api("officer")
+    village = _village(officer, _township(officer, "旧馆镇"))
+    report = officer.post(
+        "/grid/v1/reports",
+        json={"cell_id": village["id"], "kind": "other", "description": f"过期页面测试 {uuid.uuid4().hex[:6]}"},
+    ).json()
+    console.sign_in("officer")
+    console.goto(f"/grid/reports/{report['id']}")
+    page.wait_for_selector("#report-actions [data-action=acknowledge]")
+    # Someone else acknowledges it while the page is open.
+    admin = suite.api("admin")
+    assert admin.post(f"/grid/v1/reports/{report['id']}/acknowledge", json={}).status_code == 200
+    page.click("#report-actions [data-action=acknowledge]")
+    dialog = page.locator("dialog.modal")
+    dialog.wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/acknowledge")) as answer:
+        dialog.locator("button[type=submit]").click()
+    assert answer.value.status == 412  # the version check, not the state machine (which says 409)
+    assert answer.value.request.headers["if-match"] == f'"{report["version"]}"'
+    dialog.wait_for(state="detached")
+    page.wait_for_selector("#report-status >> text=已签收")
+    assert "刚被他人处理" in page.inner_text("#main")
+    assert [m["action"] for m in officer.get(f"/grid/v1/reports/{report['id']}").json()["history"]] == [
+        "file",
+        "acknowledge",
+    ]

@@ -40,7 +40,8 @@ export function moveButtons(r, after, { small = false } = {}) {
     );
 }
 
-/** The dialog of one move; a 409 (someone moved the report first) closes it and reloads with the reason. */
+/** The dialog of one move, at the version the page shows (If-Match); a 409 or 412 (someone moved the
+ * report first, or it climbed a level) closes it and reloads with the reason. */
 export function reportMove(r, action, after) {
   const spec = MOVES[action];
   const form = makeForm({
@@ -51,9 +52,14 @@ export function reportMove(r, action, after) {
     describe: describeProblem,
     async onSubmit(v) {
       try {
-        await api(`/grid/v1/reports/${encodeURIComponent(r.id)}/${action}`, { method: "POST", json: spec.body(v), silent: true });
+        await api(`/grid/v1/reports/${encodeURIComponent(r.id)}/${action}`, {
+          method: "POST",
+          json: spec.body(v),
+          ifMatch: r.version,
+          silent: true,
+        });
       } catch (err) {
-        if (err.status === 409) {
+        if (err.status === 409 || err.status === 412) {
           dlg.close();
           const { title, detail } = describeProblem(err);
           after(`该事项刚被他人处理：${title}${detail ? " " + detail : ""}`);
