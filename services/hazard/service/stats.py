@@ -105,8 +105,8 @@ def source_stats_query(
     """The one SELECT behind ``/hazard/v1/stats/sources``: per source and in total, the hazards found
     in the period, the distinct enterprises, and those closed by the period's end.
 
-    Both parts range-scan ``ix_hazards_found_at_division_code``, which on PostgreSQL carries
-    ``source``, ``uscc`` and ``closed_at`` so the scan never visits the table.
+    Both parts range-scan ``ix_hazards_found_at_sources`` (found_at, division, then source, uscc,
+    closed_at), so the scan never visits the table.
     """
     start, end = period_bounds(first_day, last_day, tz_offset_hours)
     conds = [H.found_at >= start, H.found_at < end, *_area(division_code)]

@@ -35,13 +35,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("report_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_hazards_report_id"), ["report_id"])
         batch_op.create_index("ix_hazards_created_by_found_at", ["created_by", "found_at"], unique=False)
-        # Statistics by source read these from the found_at index (PostgreSQL; SQLite has no INCLUDE).
-        batch_op.drop_index("ix_hazards_found_at_division_code")
         batch_op.create_index(
-            "ix_hazards_found_at_division_code",
-            ["found_at", "division_code"],
+            "ix_hazards_found_at_sources",
+            ["found_at", "division_code", "source", "uscc", "closed_at"],
             unique=False,
-            postgresql_include=["source", "uscc", "closed_at"],
         )
 
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
@@ -65,8 +62,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_hazards_created_by_found_at")
         batch_op.drop_constraint(batch_op.f("uq_hazards_report_id"), type_="unique")
         batch_op.drop_column("report_id")
-        batch_op.drop_index("ix_hazards_found_at_division_code")
-        batch_op.create_index("ix_hazards_found_at_division_code", ["found_at", "division_code"], unique=False)
+        batch_op.drop_index("ix_hazards_found_at_sources")
 
     with op.batch_alter_table("enterprise_cells", schema=None) as batch_op:
         batch_op.drop_index("ix_enterprise_cells_cell_id_uscc")
