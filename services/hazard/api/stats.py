@@ -15,14 +15,16 @@ from shared.api.deps import CurrentUser, ReadUowDep
 
 router = APIRouter(prefix="/hazard/v1/stats", tags=["statistics"])
 Division = Annotated[str | None, Query(pattern=r"^\d{6}$", description="an area: 330500 covers the city")]
+From = Annotated[date | None, Query(alias="from", description="first day (local), default 1 January")]
+To = Annotated[date | None, Query(description="last day (local, inclusive), default today")]
 
 
 @router.get("", response_model=HazardStats, summary="Hazard figures and the due-rectification rate (到期整改率)")
 async def hazard_stats(
     uow: ReadUowDep,
     user: CurrentUser,
-    from_: Annotated[date | None, Query(alias="from", description="first day (local), default 1 January")] = None,
-    to: Annotated[date | None, Query(description="last day (local, inclusive), default today")] = None,
+    from_: From = None,
+    to: To = None,
     division_code: Division = None,
 ) -> HazardStats:
     return await stats.hazard_stats(uow=uow, user=user, first_day=from_, last_day=to, division_code=division_code)
@@ -32,8 +34,8 @@ async def hazard_stats(
 async def source_stats(
     uow: ReadUowDep,
     user: CurrentUser,
-    from_: Annotated[date | None, Query(alias="from", description="first day (local), default 1 January")] = None,
-    to: Annotated[date | None, Query(description="last day (local, inclusive), default today")] = None,
+    from_: From = None,
+    to: To = None,
     division_code: Division = None,
     source: Annotated[HazardSource | None, Query(description="one source only (e.g. advisor)")] = None,
 ) -> SourceStats:

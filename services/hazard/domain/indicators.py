@@ -38,31 +38,28 @@ def change_percent(current: Decimal | int, previous: Decimal | int) -> Decimal |
     return _percent(Decimal(current) - Decimal(previous), Decimal(previous))
 
 
+def _share(part: tuple[str, int], whole: tuple[str, int]) -> Decimal | None:
+    """``part / whole`` in percent with 2 decimals (None when the whole is 0); each given as (name, count)."""
+    (part_name, part_n), (whole_name, whole_n) = part, whole
+    _non_negative(**{part_name: part_n, whole_name: whole_n})
+    if part_n > whole_n:
+        raise Invalid(
+            f"{part_name} ({part_n}) cannot exceed {whole_name} ({whole_n})",
+            code="invalid_counts",
+            errors=[field_error(part_name, f"must not exceed {whole_name} ({whole_n})")],
+        )
+    return None if whole_n == 0 else _percent(Decimal(part_n), Decimal(whole_n))
+
+
 def rectification_rate(rectified: int, found: int) -> Decimal | None:
     """Hazards found in a period and rectified (closed) by its end / hazards found, percent with 2
     decimals; None when none was found. A programme's figure (e.g. 1,665 of 1,710 -> 97.37)."""
-    _non_negative(rectified=rectified, found=found)
-    if rectified > found:
-        raise Invalid(
-            f"rectified ({rectified}) cannot exceed found ({found})",
-            code="invalid_counts",
-            errors=[field_error("rectified", f"must not exceed found ({found})")],
-        )
-    return None if found == 0 else _percent(Decimal(rectified), Decimal(found))
+    return _share(("rectified", rectified), ("found", found))
 
 
 def due_rectification_rate(closed_on_time: int, due: int) -> Decimal | None:
     """Hazards closed by their deadline / hazards due, percent with 2 decimals; None when none was due."""
-    _non_negative(closed_on_time=closed_on_time, due=due)
-    if closed_on_time > due:
-        raise Invalid(
-            f"closed_on_time ({closed_on_time}) cannot exceed due ({due})",
-            code="invalid_counts",
-            errors=[field_error("closed_on_time", f"must not exceed due ({due})")],
-        )
-    if due == 0:
-        return None
-    return _percent(Decimal(closed_on_time), Decimal(due))
+    return _share(("closed_on_time", closed_on_time), ("due", due))
 
 
 @dataclass(frozen=True)
