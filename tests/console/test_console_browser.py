@@ -325,6 +325,11 @@ def test_an_enterprise_import_shows_its_row_report(console, suite, screenshot_di
     page.set_input_files("#file-hazards", files=[{"name": "台账.csv", "mimeType": "text/csv", "buffer": ledger}])
     page.click("#import-hazards button[type=submit]")
     page.locator("#import-hazards .import-report[data-status=done]").wait_for(timeout=30_000)
+    # The hazards this import loaded, and only those.
+    page.click("#imported-hazards")
+    page.wait_for_selector("#main table.data tbody tr td >> text=消防通道堵塞")
+    assert "仅显示一次台账导入所载入的隐患" in page.inner_text("#main")
+    assert page.locator("#main table.data tbody tr").count() == 1
 
 
 def test_an_expired_session_returns_to_sign_in(console):

@@ -44,6 +44,9 @@ async def list_hazards(
     overdue: bool | None = None,
     listed: bool | None = None,
     imported: bool | None = None,
+    import_job_id: Annotated[
+        str | None, Query(max_length=36, description="the hazards one ledger import loaded")
+    ] = None,
     from_: Annotated[date | None, Query(alias="from", description="found on or after (local date)")] = None,
     to: Annotated[date | None, Query(description="found on or before (local date)")] = None,
 ) -> Page[HazardPublic]:
@@ -57,6 +60,7 @@ async def list_hazards(
         overdue=overdue,
         listed=listed,
         imported=imported,
+        import_job_id=import_job_id,
         found_from=from_,
         found_to=to,
     )

@@ -68,6 +68,13 @@ class Hazard(HazardModel, table=True):
         Index("ix_hazards_cell_id", "cell_id"),
         # Experts and advisors list what they recorded themselves.
         Index("ix_hazards_created_by_found_at", "created_by", "found_at"),
+        # The hazards one ledger import loaded.
+        Index(
+            "ix_hazards_import_job_id",
+            "import_job_id",
+            postgresql_where=text("import_job_id IS NOT NULL"),
+            sqlite_where=text("import_job_id IS NOT NULL"),
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -111,6 +118,8 @@ class Hazard(HazardModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
     imported: bool = False
+    #: The import job that loaded it from a ledger (``GET /hazard/v1/imports/{id}``).
+    import_job_id: str | None = Field(default=None, max_length=36)
     ledger_key: str | None = Field(default=None, max_length=64, unique=True)
     finding_id: str | None = Field(default=None, max_length=64, unique=True)
     #: The grid report it was verified from (``POST /hazards`` with ``report_id``): one per report.

@@ -79,6 +79,8 @@ class HazardPublic(BaseModel):
     accepted_at: datetime | None
     closed_at: datetime | None
     imported: bool
+    #: The ledger import that loaded it (null for hazards registered here).
+    import_job_id: str | None = None
     report_id: str | None = None
     version: int
     created_at: datetime

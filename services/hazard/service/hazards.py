@@ -221,6 +221,7 @@ class HazardFilter:
     overdue: bool | None = None
     listed: bool | None = None
     imported: bool | None = None
+    import_job_id: str | None = None
     found_from: date | None = None
     found_to: date | None = None
 
@@ -246,6 +247,8 @@ async def list_hazards(*, uow: UnitOfWork, user: Principal, filters: HazardFilte
         conds.append(Hazard.listed == f.listed)
     if f.imported is not None:
         conds.append(Hazard.imported == f.imported)
+    if f.import_job_id is not None:
+        conds.append(Hazard.import_job_id == f.import_job_id)
     if f.found_from or f.found_to:
         tz = uow.ctx.settings.tz_offset_hours
         start, end = period_bounds(f.found_from or date(1900, 1, 1), f.found_to or date(9999, 12, 30), tz)

@@ -39,7 +39,7 @@ from services.hazard.service.numbering import raise_counter
 from shared.db.uow import UnitOfWork
 from shared.errors import Invalid, field_error
 from shared.ids import new_id
-from shared.imports import Importer, RowErrors, read_rows, require_columns
+from shared.imports import Importer, RowErrors, current_job_id, read_rows, require_columns
 from shared.security.principal import Principal
 
 KIND = "hazard_ledger"
@@ -212,6 +212,7 @@ def _hazard_row(hazard_id: str, e: LedgerEntry, ent: Enterprise, key: str, now, 
         "accepted_at": e.closed_at,
         "closed_at": e.closed_at,
         "imported": True,
+        "import_job_id": current_job_id(),
         "ledger_key": key,
         "finding_id": None,
         "version": 1,

@@ -63,6 +63,7 @@ def hazard_public(h: Hazard, enterprise_name: str | None, *, now: datetime, sett
         division_code=h.division_code,
         cell_id=h.cell_id,
         report_id=h.report_id,
+        import_job_id=h.import_job_id,
         source=h.source,
         description=h.description,
         level=h.level,

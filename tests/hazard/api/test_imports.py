@@ -254,3 +254,22 @@ def test_cli_imports_a_ledger_with_a_progress_bar_and_an_error_report(tmp_path: 
     missing.write_text("uscc,description\n")
     result = CliRunner().invoke(cli.app, ["import", "hazards", str(missing), "--data-dir", str(data_dir)])
     assert result.exit_code == 1 and "missing columns: level, found_at" in result.output
+
+
+async def test_each_imported_hazard_names_the_job_that_loaded_it(hz):
+    a = await hz.enterprise()
+    first = await upload(
+        hz,
+        "2024.csv",
+        csv_bytes([[a, f"隐患{i}", "general", "", "2024-12-01", "", "", "", "2024-12-01 12:00"] for i in range(3)]),
+    )
+    second = await upload(
+        hz, "2025.csv", csv_bytes([[a, "另一份台账", "general", "", "2025-12-01", "", "", "", "2025-12-01 12:00"]])
+    )
+    own = await hz.hazard(a)  # registered here, not imported
+    assert own["import_job_id"] is None
+    for job, n in ((first, 3), (second, 1)):
+        listed = await hz.get("/hazard/v1/hazards", import_job_id=job["id"])
+        assert listed["total"] == n
+        assert {h["import_job_id"] for h in listed["items"]} == {job["id"]}
+    assert (await hz.get("/hazard/v1/hazards", import_job_id="no-such-job"))["total"] == 0

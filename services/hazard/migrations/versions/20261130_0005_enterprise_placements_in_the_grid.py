@@ -1,4 +1,4 @@
-"""enterprise placements in the grid; report_id of hazards; indexes for own lists and statistics by source
+"""enterprise placements in the grid; report_id and import_job_id of hazards; indexes for own lists and sources
 
 Revision ID: 0005
 Revises: 0004
@@ -33,6 +33,14 @@ def upgrade() -> None:
 
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.add_column(sa.Column("report_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        batch_op.add_column(sa.Column("import_job_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True))
+        batch_op.create_index(
+            "ix_hazards_import_job_id",
+            ["import_job_id"],
+            unique=False,
+            postgresql_where=sa.text("import_job_id IS NOT NULL"),
+            sqlite_where=sa.text("import_job_id IS NOT NULL"),
+        )
         batch_op.create_unique_constraint(batch_op.f("uq_hazards_report_id"), ["report_id"])
         batch_op.create_index("ix_hazards_created_by_found_at", ["created_by", "found_at"], unique=False)
         batch_op.create_index(
@@ -61,6 +69,8 @@ def downgrade() -> None:
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.drop_index("ix_hazards_created_by_found_at")
         batch_op.drop_constraint(batch_op.f("uq_hazards_report_id"), type_="unique")
+        batch_op.drop_index("ix_hazards_import_job_id")
+        batch_op.drop_column("import_job_id")
         batch_op.drop_column("report_id")
         batch_op.drop_index("ix_hazards_found_at_sources")
 

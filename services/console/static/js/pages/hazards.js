@@ -30,6 +30,7 @@ export async function render({ main, query, navigate, alive }) {
     listed: query.listed || "",
     division_code: scope.includes(query.division_code) ? query.division_code : "",
     uscc: query.uscc || "",
+    import_job_id: query.import_job_id || "",
     from: query.from || "",
     to: query.to || "",
     offset: Number(query.offset || 0),
@@ -63,6 +64,9 @@ export async function render({ main, query, navigate, alive }) {
     main,
     h("div.page-head", h("h1", "隐患"), h("span.sub", "排查治理闭环：登记 → 整改通知书 → 整改 → 验收销号"), h("div.actions", h("a.btn.primary", { href: "#/hazards/new" }, "＋ 登记隐患"))),
     filterForm,
+    f.import_job_id
+      ? alertBox("info", "仅显示一次台账导入所载入的隐患。", h("a", { href: "#/hazards" }, "显示全部隐患"))
+      : null,
     body
   );
   let page;
@@ -75,6 +79,7 @@ export async function render({ main, query, navigate, alive }) {
       listed: f.listed,
       division_code: f.division_code,
       uscc: f.uscc,
+      import_job_id: f.import_job_id,
       from: f.from,
       to: f.to,
       limit: LIMIT,

@@ -20,7 +20,7 @@ const KINDS = {
 };
 const POLL_MS = 700;
 
-function report(job) {
+function report(job, kind) {
   const done = job.status === "done" || job.status === "failed";
   const pct = Math.round((job.progress ?? 0) * 100);
   const rows = (job.errors || []).flatMap((r) => r.errors.map((e, i) => ({ row: i === 0 ? r.row : "", field: FIELD_NAMES[e.field] || e.field, message: translateMessage(e.message), raw: e.message })));
@@ -60,6 +60,9 @@ function report(job) {
       : done && !job.error
         ? alertBox("ok", "全部行均已导入。")
         : null,
+    kind === "hazards" && done && job.succeeded_rows
+      ? h("div.btn-row", { style: { marginTop: "10px" } }, h("a.btn.small#imported-hazards", { href: `#/hazards?import_job_id=${encodeURIComponent(job.id)}` }, `查看本次导入的 ${fmtInt(job.succeeded_rows)} 项隐患`))
+      : null,
     h("p.muted", `${job.filename} · 提交于 ${fmtDateTime(job.created_at)}${job.finished_at ? ` · 完成于 ${fmtDateTime(job.finished_at)}` : ""}`)
   );
 }
@@ -87,7 +90,7 @@ export function render({ main, query, navigate, alive }) {
         return;
       }
       if (!alive()) return;
-      clear(out, report(job));
+      clear(out, report(job, kind));
       if (job.status !== "done" && job.status !== "failed") {
         const t = setTimeout(() => {
           timers.delete(t);
