@@ -522,3 +522,35 @@ def test_a_move_on_a_stale_report_page_is_refused_and_the_page_shows_why(console
         "file",
         "acknowledge",
     ]
+
+
+def test_the_village_grid_worker_registers_a_hazard_for_an_enterprise_of_the_village(console, suite):
+    """No cell to pick: the hazard service knows where the enterprise sits (grid.enterprise.placed.v1)."""
+    page = console.page
+    officer = suite.api("officer")
+    village = _village(officer, _township(officer, "旧馆镇"))
+    plan = officer.get("/grid/v1/inspection-plan", params={"cell_id": village["id"], "due_only": False, "limit": 1})
+    enterprise = plan.json()["items"][0]
+    description = f"配电箱门未关闭（网格员登记 {uuid.uuid4().hex[:6]}）"
+    _sign_in_as_grid_worker(page, suite.base)
+    page.goto(f"{suite.base}/#/hazards/new")
+    page.wait_for_selector("#f-uscc")
+    page.fill("#f-uscc", enterprise["uscc"])
+    page.select_option("#f-source", "grid_inspection")
+    page.fill("#f-description", description)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"#/hazards/[0-9a-f-]{36}$"))
+    hazard_id = page.url.rsplit("/", 1)[1]
+    hazard = officer.get(f"/hazard/v1/hazards/{hazard_id}").json()
+    assert (
+        hazard["description"],
+        hazard["cell_id"],
+        hazard["created_by"] if "created_by" in hazard else "sanqiao",
+    ) == (
+        description,
+        village["id"],
+        "sanqiao",
+    )
+    # The township's station sees it too: the hazard carries the cells above the village.
+    chief = suite.api("admin").get(f"/hazard/v1/hazards/{hazard_id}")
+    assert chief.status_code == 200
