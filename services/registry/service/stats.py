@@ -39,13 +39,10 @@ async def credit_stats(
 ) -> CreditStats:
     """Enterprises by class and on the blacklist, in an area (nested: 330500 covers its counties) and category.
 
-    Closed enterprises are not counted: they are no longer graded or supervised.
+    Closed enterprises are not counted: they are no longer graded or supervised. An officer asking
+    for an area outside their division gets 403 ``outside_division``, as in the other statistics.
     """
-    conds = [access.scope_condition(user), Enterprise.status != "closed"]
-    if division_code:
-        conds.append(Enterprise.division_code.startswith(division_prefix(division_code)))
-    if category:
-        conds.append(Enterprise.category == category)
+    conds = [*area_conditions(user, division_code, category), Enterprise.status != "closed"]
     rows = (
         await uow.session.exec(
             select(Enterprise.blacklisted, Enterprise.credit_class, func.count())

@@ -142,6 +142,13 @@ async def test_an_officer_counts_their_county(registry):
         "/registry/v1/stats/credit", headers=registry.as_("officer", "nanxun", division_code="330503")
     )
     assert r.json()["total"] == expected([x for x in rows if x["division_code"] == "330503"])["total"]
+    # A neighbouring county is not theirs to count: 403, as in every statistics endpoint.
+    other = await registry.client.get(
+        "/registry/v1/stats/credit",
+        params={"division_code": "330502"},
+        headers=registry.as_("officer", "nanxun", division_code="330503"),
+    )
+    assert (other.status_code, other.json()["code"]) == (403, "outside_division")
 
 
 async def test_unrated_are_counted_apart_and_closed_enterprises_not_at_all(registry):
