@@ -61,18 +61,7 @@ async def seed(ctx) -> None:
                     uow=uow, user=DEMO, data=CellCreate(code=code, name=township, division_code=division)
                 )
             towns[(division, township)] = cell.id
-            async with ctx.uow() as uow:
-                await cells.add_member(
-                    uow=uow,
-                    user=DEMO,
-                    cell_id=cell.id,
-                    data=MemberCreate(
-                        name=_person(rng),
-                        phone=_phone(rng),
-                        role="station_chief",
-                        duties="安监站站长：乡镇安全生产日常监管",
-                    ),
-                )
+            await _name_member(ctx, rng, cell.id, "station_chief", "安监站站长：乡镇安全生产日常监管")
         if village:
             parent = towns[(division, township)]
             async with ctx.uow() as uow:
@@ -81,21 +70,17 @@ async def seed(ctx) -> None:
                     uow=uow, user=DEMO, data=CellCreate(code=f"{division}-V{n:03d}", name=village, parent_id=parent)
                 )
             villages.append(cell.id)
-            async with ctx.uow() as uow:
-                await cells.add_member(
-                    uow=uow,
-                    user=DEMO,
-                    cell_id=cell.id,
-                    data=MemberCreate(
-                        name=_person(rng),
-                        phone=_phone(rng),
-                        role="grid_worker",
-                        duties="网格员：每月巡查，发现隐患及时上报",
-                    ),
-                )
+            await _name_member(ctx, rng, cell.id, "grid_worker", "网格员：每月巡查，发现隐患及时上报")
     await _visits(ctx, rng)
     await _reports(ctx, rng, villages)
     log.info("grid demo seeded", townships=len(towns), villages=len(villages))
+
+
+async def _name_member(ctx, rng: random.Random, cell_id: str, role: str, duties: str) -> None:
+    """A responsible person with a demo name and phone number."""
+    async with ctx.uow() as uow:
+        data = MemberCreate(name=_person(rng), phone=_phone(rng), role=role, duties=duties)
+        await cells.add_member(uow=uow, user=DEMO, cell_id=cell_id, data=data)
 
 
 async def _visits(ctx, rng: random.Random) -> None:

@@ -161,3 +161,44 @@ async def running(app, *, raise_app_exceptions: bool = True) -> AsyncIterator[ht
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=raise_app_exceptions)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as client:
             yield client
+
+
+class ServiceHarness:
+    """One service app under test (inside ``running``): its client, clock, transport, context and
+    settings, signed headers, and events delivered to it as another service's relay would."""
+
+    #: The ``ce_source`` of events published without one (the registry, whose events most services consume).
+    default_source = "/services/registry"
+
+    def __init__(self, app, client, clock, transport, settings, *, seed: int = 7) -> None:
+        import random
+
+        self.app = app
+        self.ctx = app.state.ctx
+        self.client = client
+        self.clock = clock
+        self.transport = transport
+        self.settings = settings
+        self.rng = random.Random(seed)
+
+    def headers(self, role: str = "admin", sub: str | None = None, **scope) -> dict[str, str]:
+        return auth(self.settings, role, sub, **scope)
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.headers("admin")
+
+    async def publish(
+        self, data: EventData, *, source: str | None = None, time: datetime | None = None, event_id: str | None = None
+    ) -> None:
+        message = event_message(
+            data, time=time or self.clock.now(), source=source or self.default_source, event_id=event_id
+        )
+        await self.transport.publish([message])
+
+    async def consume(self, timeout: float = 0.0) -> int:
+        """Let the service's consumer take every message waiting for it; returns how many."""
+        total = 0
+        while n := await self.ctx.consumers[0].run_once(timeout=timeout):
+            total += n
+        return total

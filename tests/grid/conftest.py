@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 
 import orjson
@@ -12,47 +11,19 @@ from sqlalchemy import select
 from services.grid import models
 from services.grid.main import create_app
 from services.grid.settings import GridSettings
-from shared.contracts import EventData
 from shared.contracts.registry import EnterpriseRegisteredV1
-from shared.testing.fixtures import auth, event_message, running, settings_for
+from shared.testing.fixtures import ServiceHarness, running, settings_for
 from tests.hazard.conftest import valid_uscc
 
 
-class Harness:
+class Harness(ServiceHarness):
     """The grid app under test: client, clock, transport, context, and helpers to build a grid."""
-
-    def __init__(self, app, client, clock, transport, settings) -> None:
-        self.app = app
-        self.ctx = app.state.ctx
-        self.client = client
-        self.clock = clock
-        self.transport = transport
-        self.settings = settings
-        self.rng = random.Random(11)
-
-    def headers(self, role: str = "admin", sub: str | None = None, **scope) -> dict[str, str]:
-        return auth(self.settings, role, sub, **scope)
-
-    @property
-    def admin(self) -> dict[str, str]:
-        return self.headers("admin")
 
     def worker(self, *cell_ids: str, sub: str = "worker") -> dict[str, str]:
         return self.headers("grid_worker", sub, grid_cell_ids=list(cell_ids))
 
     def officer(self, division: str = "330503", sub: str = "officer") -> dict[str, str]:
         return self.headers("officer", sub, division_code=division)
-
-    async def publish(self, data: EventData, *, source: str = "/services/registry", time=None, event_id=None):
-        await self.transport.publish(
-            [event_message(data, time=time or self.clock.now(), source=source, event_id=event_id)]
-        )
-
-    async def consume(self) -> int:
-        total = 0
-        while n := await self.ctx.consumers[0].run_once(timeout=0.0):
-            total += n
-        return total
 
     async def enterprise(self, division: str = "330503", township="旧馆镇", village="三桥村", **extra) -> str:
         """Announce an enterprise as the registry would, and let the grid take it."""
@@ -111,4 +82,4 @@ async def grid(db_factory, clock, inprocess) -> AsyncIterator[Harness]:
     settings = settings_for(GridSettings, url, log_level="WARNING")
     app = create_app(settings, transport=inprocess, clock=clock, background=False)
     async with running(app) as client:
-        yield Harness(app, client, clock, inprocess, settings)
+        yield Harness(app, client, clock, inprocess, settings, seed=11)

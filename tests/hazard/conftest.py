@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 import orjson
 import pytest
@@ -14,58 +13,22 @@ from sqlalchemy import select
 from services.hazard import models
 from services.hazard.main import create_app
 from services.hazard.settings import HazardSettings
-from shared.contracts import EventData
+from services.registry.domain.uscc import generate_uscc
 from shared.contracts.registry import EnterpriseRegisteredV1
 from shared.messaging.transport import Message
-from shared.testing.fixtures import auth, event_message, running, settings_for
-
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = [pow(3, i, 31) for i in range(17)]
-ORG_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+from shared.testing.fixtures import ServiceHarness, running, settings_for
 
 
 def valid_uscc(rng: random.Random, division: str = "330503") -> str:
     """A unified social credit code with both check characters right (GB 32100, GB 11714)."""
-    org8 = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
-    c = 11 - sum(ORG_VALUES[ch] * w for ch, w in zip(org8, [3, 7, 9, 10, 5, 8, 4, 2], strict=True)) % 11
-    body = "91" + division + org8 + ("X" if c == 10 else "0" if c == 11 else str(c))
-    s = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
-    return body + ALPHABET[(31 - s % 31) % 31]
+    return generate_uscc(rng, division)
 
 
-class Harness:
+class Harness(ServiceHarness):
     """The hazard app under test with the handles tests need: client, clock, transport, context."""
-
-    def __init__(self, app, client, clock, transport, settings) -> None:
-        self.app = app
-        self.ctx = app.state.ctx
-        self.client = client
-        self.clock = clock
-        self.transport = transport
-        self.settings = settings
-        self.rng = random.Random(7)
-
-    def headers(self, role: str = "admin", sub: str | None = None, **scope) -> dict[str, str]:
-        return auth(self.settings, role, sub, **scope)
-
-    @property
-    def admin(self) -> dict[str, str]:
-        return self.headers("admin")
 
     def new_uscc(self, division: str = "330503") -> str:
         return valid_uscc(self.rng, division)
-
-    async def publish(self, data: EventData, *, source: str, time: datetime | None = None, event_id: str | None = None):
-        await self.transport.publish(
-            [event_message(data, time=time or self.clock.now(), source=source, event_id=event_id)]
-        )
-
-    async def consume(self, timeout: float = 0.0) -> int:
-        """Let the hazard consumer take every message waiting for it."""
-        total = 0
-        while n := await self.ctx.consumers[0].run_once(timeout=timeout):
-            total += n
-        return total
 
     async def consume_until(self, processed: int, limit_s: float = 60.0) -> None:
         """Consume until the consumer has handled ``processed`` messages (a broker needs a moment)."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from services.grid.domain.frequency import quarter_of
-from shared.errors import Invalid, field_error
+from shared.localtime import check_period, start_of_day
 from shared.localtime import local_date as local_today
-from shared.localtime import start_of_day
+from shared.localtime import period_bounds as shared_period_bounds
 
 __all__ = ["local_today", "period_bounds", "resolve_period", "start_of_day"]
 
@@ -18,16 +18,7 @@ def resolve_period(
     """The period asked for; a missing end defaults to the current quarter's."""
     q_first, q_last = quarter_of(local_today(now, tz_offset_hours))
     first, last = first_day or q_first, last_day or q_last
-    if last < first:
-        raise Invalid(
-            f"the period ends ({last.isoformat()}) before it starts ({first.isoformat()})",
-            code="invalid_period",
-            errors=[field_error("to", "must not be before from")],
-        )
-    if last == date.max:  # its end, the next day's start, is past the calendar
-        raise Invalid(
-            "the period must end by 9999-12-30", code="invalid_period", errors=[field_error("to", "too late a day")]
-        )
+    check_period(first, last)
     return first, last
 
 
@@ -36,4 +27,4 @@ def period_bounds(
 ) -> tuple[datetime, datetime]:
     """``[start, end)`` in UTC of the (defaulted) period."""
     first, last = resolve_period(first_day, last_day, tz_offset_hours, now)
-    return start_of_day(first, tz_offset_hours), start_of_day(last + timedelta(days=1), tz_offset_hours)
+    return shared_period_bounds(first, last, tz_offset_hours)

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from shared.errors import Invalid, field_error
+from shared.localtime import period_bounds
 
-from ._time import local_date, require_aware, start_of_day
-
-
-def period_bounds(first_day: date, last_day: date, tz_offset_hours: int) -> tuple[datetime, datetime]:
-    """``[start, end)`` in UTC: from the start of ``first_day`` to the start of the day after ``last_day``."""
-    if last_day < first_day:
-        raise Invalid(
-            f"the period ends ({last_day.isoformat()}) before it starts ({first_day.isoformat()})",
-            code="invalid_period",
-            errors=[field_error("to", "must not be before from")],
-        )
-    if last_day == date.max:  # its end, the next day's start, is past the calendar
-        raise Invalid(
-            "the period must end by 9999-12-30", code="invalid_period", errors=[field_error("to", "too late a day")]
-        )
-    return start_of_day(first_day, tz_offset_hours), start_of_day(last_day + timedelta(days=1), tz_offset_hours)
+from ._time import local_date, require_aware
 
 
 def year_bounds(year: int, tz_offset_hours: int) -> tuple[datetime, datetime]:
